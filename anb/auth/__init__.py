@@ -1,0 +1,1 @@
+"""Accounts: signup, login and the signed-in user's profile."""

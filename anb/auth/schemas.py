@@ -1,0 +1,73 @@
+"""What the account endpoints accept and return."""
+
+from __future__ import annotations
+
+from marshmallow import ValidationError, fields, validates_schema
+
+from anb.schemas import NOT_NULL, REQUIRED, BaseSchema, EmailField, text_field
+
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
+
+
+class SignupSchema(BaseSchema):
+    """A new account; the two passwords must match and be at least 8 characters long."""
+
+    first_name = text_field(100)
+    last_name = text_field(100)
+    email = EmailField(required=True, error_messages={"required": REQUIRED, "null": NOT_NULL,
+                                                      "invalid": "Correo electrónico inválido."})
+    password1 = text_field(MAX_PASSWORD_LENGTH)
+    password2 = text_field(MAX_PASSWORD_LENGTH)
+    city = text_field(120)
+    country = text_field(120)
+
+    @validates_schema(skip_on_field_errors=True)
+    def passwords_agree(self, data: dict, **_kwargs) -> None:
+        """Reject a short password or two that differ, naming the field at fault."""
+        if len(data["password1"]) < MIN_PASSWORD_LENGTH:
+            raise ValidationError(f"La contraseña debe tener al menos {MIN_PASSWORD_LENGTH} caracteres.",
+                                  "password1")
+        if data["password1"] != data["password2"]:
+            raise ValidationError("Las contraseñas no coinciden.", "password2")
+
+
+class LoginSchema(BaseSchema):
+    """Credentials; any failure is the same 401 so an attacker learns nothing."""
+
+    email = text_field(254)
+    password = fields.String(required=True, error_messages={"required": REQUIRED})
+
+
+class ProfileUpdateSchema(BaseSchema):
+    """The profile fields a user may change about themselves."""
+
+    first_name = text_field(100, required=False)
+    last_name = text_field(100, required=False)
+    city = text_field(120, required=False)
+    country = text_field(120, required=False)
+
+
+class ProfileSchema(BaseSchema):
+    """A user's public profile: never a password or its hash."""
+
+    user_id = fields.Function(lambda user: str(user.id))
+    first_name = fields.String()
+    last_name = fields.String()
+    username = fields.String()
+    email = fields.String()
+    city = fields.String()
+    country = fields.String()
+    role = fields.Function(lambda user: user.role.value)
+    created_at = fields.DateTime()
+
+
+class SignupResponseSchema(BaseSchema):
+    message = fields.String()
+    user = fields.Nested(ProfileSchema)
+
+
+class TokenSchema(BaseSchema):
+    access_token = fields.String()
+    token_type = fields.String(metadata={"example": "Bearer"})
+    expires_in = fields.Integer(metadata={"example": 3600})

@@ -1,0 +1,66 @@
+"""``flask users``: create admins and jury members, change roles."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from anb.auth import service
+from anb.extensions import db
+from anb.models import Role
+from anb.security import hash_password
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.option("--email", required=True, help="Login email of the new account.")
+@click.option("--first-name", required=True, help="First name.")
+@click.option("--last-name", required=True, help="Last name.")
+@click.option("--city", required=True, help="City (used by the ranking filters).")
+@click.option("--country", default="Colombia", show_default=True, help="Country.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.PLAYER.value,
+              show_default=True, help="What the account may do.")
+@click.password_option(help="Password (prompted, twice, if not given).")
+def create_user(email: str, first_name: str, last_name: str, city: str, country: str, role: str,
+                password: str) -> None:
+    """Create an account with the given role."""
+    if len(password) < 8:
+        raise click.ClickException("The password must have at least 8 characters.")
+    data = {"email": email, "first_name": first_name, "last_name": last_name, "city": city,
+            "country": country, "password1": password}
+    try:
+        user = service.register(data)
+    except service.EmailTaken:
+        raise click.ClickException(f"{email} is already registered.") from None
+    user.role = Role(role)
+    db.session.commit()
+    click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role(email: str, role: str) -> None:
+    """Grant ROLE (player, jury or admin) to the account with EMAIL."""
+    user = service.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {email}.")
+    user.role = Role(role)
+    db.session.commit()
+    click.echo(f"{user.email} is now {user.role.value}.")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+@click.password_option(help="New password (prompted, twice, if not given).")
+def set_password(email: str, password: str) -> None:
+    """Reset the password of the account with EMAIL."""
+    user = service.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No account with email {email}.")
+    if len(password) < 8:
+        raise click.ClickException("The password must have at least 8 characters.")
+    user.password_hash = hash_password(password)
+    db.session.commit()
+    click.echo(f"Password of {user.email} changed.")

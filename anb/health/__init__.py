@@ -1,0 +1,1 @@
+"""Liveness of the API and of what it depends on."""

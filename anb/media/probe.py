@@ -1,0 +1,111 @@
+"""Read what a media file really is, from its content, with ffprobe."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from anb.media.tools import FFMPEG, FFPROBE
+
+#: ffprobe's name for the ISO base media family (MP4, MOV, M4V, 3GP).
+MP4_FAMILY = "mov,mp4,m4a,3gp,3g2,mj2"
+PROBE_TIMEOUT_SECONDS = 30
+
+
+class MediaError(Exception):
+    """The file is not usable media; retrying will not help."""
+
+
+@dataclass(frozen=True)
+class MediaInfo:
+    """The facts about a video file that the rules and the pipeline look at."""
+
+    container: str
+    video_codec: str
+    width: int
+    height: int
+    duration: float
+    has_audio: bool
+
+    @property
+    def short_side(self) -> int:
+        """The smaller of width and height: what "1080p" means for any orientation."""
+        return min(self.width, self.height)
+
+
+def probe(path: Path) -> MediaInfo:
+    """Describe the first video stream and the container of ``path``, or raise MediaError."""
+    report = _ffprobe_json(path)
+    streams = report.get("streams", [])
+    video = next((s for s in streams if s.get("codec_type") == "video"
+                  and not s.get("disposition", {}).get("attached_pic")), None)
+    if video is None:
+        raise MediaError("El archivo no contiene una pista de video.")
+    duration = _duration(report.get("format", {}), video)
+    width, height = _display_size(video)
+    return MediaInfo(
+        container=report.get("format", {}).get("format_name", ""),
+        video_codec=video.get("codec_name", ""),
+        width=width,
+        height=height,
+        duration=duration,
+        has_audio=any(s.get("codec_type") == "audio" for s in streams),
+    )
+
+
+def check_decodable_end(path: Path, duration: float) -> None:
+    """Decode the last second, so a file cut short after its header is caught before it is accepted."""
+    start = max(duration - 1.0, 0.0)
+    result = subprocess.run(
+        [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-ss", f"{start:.3f}", "-i", str(path),
+         "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"],
+        capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS, check=False,
+    )
+    if result.returncode != 0 or "Invalid data" in result.stderr or "partial file" in result.stderr:
+        raise MediaError("El archivo de video está incompleto o dañado.")
+
+
+def _ffprobe_json(path: Path) -> dict:
+    try:
+        result = subprocess.run(
+            [FFPROBE, "-hide_banner", "-v", "error", "-print_format", "json",
+             "-show_format", "-show_streams", str(path)],
+            capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS, check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise MediaError("No se pudo leer el archivo de video a tiempo.") from exc
+    if result.returncode != 0:
+        raise MediaError("El archivo no es un video válido.")
+    return json.loads(result.stdout or "{}")
+
+
+def _duration(container: dict, video: dict) -> float:
+    for value in (container.get("duration"), video.get("duration")):
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            continue
+        if seconds > 0:
+            return seconds
+    raise MediaError("No se pudo determinar la duración del video.")
+
+
+def _display_size(video: dict) -> tuple[int, int]:
+    """Width and height as shown, honouring a 90/270 degree rotation from the phone's metadata."""
+    width, height = int(video.get("width") or 0), int(video.get("height") or 0)
+    if not width or not height:
+        raise MediaError("No se pudo determinar la resolución del video.")
+    rotation = _rotation(video)
+    return (height, width) if rotation % 180 == 90 else (width, height)
+
+
+def _rotation(video: dict) -> int:
+    rotate_tag = video.get("tags", {}).get("rotate")
+    if rotate_tag is not None:
+        return abs(int(float(rotate_tag)))
+    for side_data in video.get("side_data_list", []):
+        if "rotation" in side_data:
+            return abs(int(float(side_data["rotation"])))
+    return 0

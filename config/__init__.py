@@ -1,0 +1,185 @@
+"""Configuration classes: a base read from the environment, one subclass per deployment.
+
+Secrets have development defaults only in development and testing; production refuses to start without them.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    """Parse a boolean variable strictly, so a typo fails loudly instead of silently meaning False."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"{name} must be a boolean, got {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    """Read an integer variable with a default."""
+    return int(os.environ.get(name, default))
+
+
+def env_float(name: str, default: float) -> float:
+    """Read a float variable with a default."""
+    return float(os.environ.get(name, default))
+
+
+def mysql_url(user: str, password: str, database: str) -> str:
+    """A pymysql URL for the local MariaDB, with utf8mb4 so names like "Muñoz" survive."""
+    host = os.environ.get("DB_HOST", "127.0.0.1")
+    port = os.environ.get("DB_PORT", "3306")
+    return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4"
+
+
+def celery_settings(broker_url: str) -> dict:
+    """Celery's settings as one nested dict (Flask's celery pattern), shared by every deployment."""
+    return {
+        "broker_url": broker_url,
+        "broker_connection_timeout": 4,
+        "broker_connection_retry_on_startup": True,
+        "task_ignore_result": True,
+        "task_acks_late": True,
+        "task_reject_on_worker_lost": True,
+        "worker_prefetch_multiplier": 1,
+        "task_serializer": "json",
+        "accept_content": ["json"],
+        "task_default_queue": "finalize",
+        "task_routes": {
+            "tasks.trim.*": {"queue": "trim"},
+            "tasks.transform.*": {"queue": "transform"},
+            "tasks.brand.*": {"queue": "brand"},
+            "tasks.finalize.*": {"queue": "finalize"},
+        },
+        "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
+        "imports": ["tasks.trim", "tasks.transform", "tasks.brand", "tasks.finalize"],
+        "worker_hijack_root_logger": False,
+    }
+
+
+class Config:
+    """Settings shared by every deployment; each can be overridden by an environment variable."""
+
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    JWT_SECRET_KEY = os.environ.get("JWT_SECRET_KEY")
+    JWT_ACCESS_TOKEN_EXPIRES = timedelta(seconds=env_int("JWT_ACCESS_TOKEN_EXPIRES", 3600))
+    JWT_TOKEN_LOCATION = ["headers"]
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "pool_size": env_int("DB_POOL_SIZE", 10),
+        "max_overflow": env_int("DB_MAX_OVERFLOW", 20),
+        "connect_args": {"connect_timeout": 3},
+    }
+
+    CELERY = celery_settings(os.environ.get("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"))
+
+    REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    CACHE_TYPE = "RedisCache"
+    CACHE_DEFAULT_TIMEOUT = 1
+    RANKING_CACHE_SECONDS = env_int("RANKING_CACHE_SECONDS", 1)
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "60 per minute")
+
+    ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 3)
+    ARGON2_MEMORY_COST_KIB = env_int("ARGON2_MEMORY_COST_KIB", 65536)
+
+    MIGRATIONS_DIR = ROOT / "migrations"
+    MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", ROOT / "var" / "media"))
+    MEDIA_URL = os.environ.get("MEDIA_URL", "/media")
+    STATIC_ASSETS = ROOT / "static"
+    MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
+    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
+    VIDEO_MIN_SECONDS = env_float("VIDEO_MIN_SECONDS", 20)
+    VIDEO_MAX_SECONDS = env_float("VIDEO_MAX_SECONDS", 60)
+    VIDEO_MIN_SHORT_SIDE = env_int("VIDEO_MIN_SHORT_SIDE", 1080)
+    PROCESSED_MAX_SECONDS = env_float("PROCESSED_MAX_SECONDS", 30)
+    STAGE_SOFT_TIME_LIMIT = env_int("STAGE_SOFT_TIME_LIMIT", 300)
+
+    API_TITLE = "ANB Rising Stars Showcase API"
+    API_VERSION = "1.0"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "/docs"
+    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    API_SPEC_OPTIONS = {
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                                          "bearerFormat": "JWT"}}},
+    }
+    JSON_SORT_KEYS = False
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1)
+
+
+class DevelopmentConfig(Config):
+    """A developer's machine: safe local defaults for every secret."""
+
+    SECRET_KEY = Config.SECRET_KEY or "dev-secret-key-not-for-production"
+    JWT_SECRET_KEY = Config.JWT_SECRET_KEY or "dev-jwt-secret-key-not-for-production-0123456789"
+    SQLALCHEMY_DATABASE_URI = Config.SQLALCHEMY_DATABASE_URI or mysql_url("anb", "anb", "anb")
+
+
+class TestingConfig(DevelopmentConfig):
+    """The test suite: its own database, RabbitMQ vhost and media root, a cheap KDF, no rate limits."""
+
+    TESTING = True
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or mysql_url("anb", "anb", "anb_test")
+    CELERY = celery_settings(os.environ.get("TEST_BROKER_URL", "amqp://guest:guest@127.0.0.1:5672/anb_test"))
+    MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", ROOT / "var" / "test-media"))
+    REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    RATELIMIT_ENABLED = False
+    PROXY_FIX_HOPS = 0
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST_KIB = 8192
+    VIDEO_MIN_SECONDS = 2
+    VIDEO_MAX_SECONDS = 20
+    VIDEO_MIN_SHORT_SIDE = 240
+    PROCESSED_MAX_SECONDS = 3
+    STAGE_SOFT_TIME_LIMIT = 60
+
+
+class ProductionConfig(Config):
+    """The real deployment: every secret must come from the environment."""
+
+    REQUIRED = ("SECRET_KEY", "JWT_SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start with a missing or toy secret rather than run insecurely."""
+        missing = [name for name in cls.REQUIRED if not getattr(cls, name)]
+        if missing:
+            raise RuntimeError(f"Production needs these environment settings: {', '.join(missing)}")
+        if len(cls.JWT_SECRET_KEY) < 32 or "dev-" in cls.JWT_SECRET_KEY:
+            raise RuntimeError("JWT_SECRET_KEY must be a random value of at least 32 characters")
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> type[Config]:
+    """The config class named by ANB_ENV (development by default)."""
+    name = os.environ.get("ANB_ENV", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(f"ANB_ENV must be one of {sorted(CONFIGS)}, got {name!r}") from None

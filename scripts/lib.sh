@@ -1,0 +1,116 @@
+# Shared set-up for scripts/up and scripts/test: install what is missing, start the services, make the
+# virtualenv and the databases. Idempotent: every step checks before it acts. Sourced, not run.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+VENV=$ROOT/.venv
+VAR=$ROOT/var
+PY=$VENV/bin/python
+mkdir -p "$VAR/run" "$VAR/log"
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# Debian packages, keyed by a file each one installs.
+declare -A DEB_PACKAGES=(
+  [/usr/sbin/mariadbd]=mariadb-server [/usr/bin/mariadb]=mariadb-client
+  [/usr/sbin/rabbitmq-server]=rabbitmq-server [/usr/sbin/nginx]=nginx
+  [/usr/bin/ffmpeg]=ffmpeg [/usr/bin/redis-server]=redis-server
+  [/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf]=fonts-dejavu-core [/usr/bin/curl]=curl
+)
+
+install_system_packages() {
+  local missing=() path
+  for path in "${!DEB_PACKAGES[@]}"; do [ -e "$path" ] || missing+=("${DEB_PACKAGES[$path]}"); done
+  [ ${#missing[@]} -eq 0 ] && return
+  say "Installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+find_python313() {
+  local candidate
+  for candidate in "$(command -v python3.13 || true)" "$(PYENV_VERSION=3.13.0 pyenv which python3.13 2>/dev/null || true)" \
+      "$HOME/.pyenv/versions/3.13.0/bin/python3.13" /usr/bin/python3.13 /usr/local/bin/python3.13; do
+    [ -n "$candidate" ] && PYENV_VERSION=3.13.0 "$candidate" -c 'import sys; assert sys.version_info[:2] == (3, 13)' \
+      2>/dev/null && { echo "$candidate"; return; }
+  done
+  apt-get install -y -qq python3.13 python3.13-venv >/dev/null 2>&1 && { echo /usr/bin/python3.13; return; }
+  die "Python 3.13 is needed (pyenv install 3.13.0, or apt-get install python3.13 python3.13-venv)"
+}
+
+make_virtualenv() {
+  if [ ! -x "$PY" ]; then
+    say "Creating the Python 3.13 virtualenv in .venv"
+    PYENV_VERSION=3.13.0 "$(find_python313)" -m venv "$VENV"
+  fi
+  local stamp=$VENV/.requirements.sha256 wanted
+  wanted=$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
+    say "Installing Python requirements"
+    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+    echo "$wanted" > "$stamp"
+  fi
+}
+
+wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq "$((seconds * 4))"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.25; done
+  die "$what did not come up within ${seconds}s"
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+start_mariadb() {
+  mariadb-admin ping >/dev/null 2>&1 && return
+  say "Starting MariaDB"
+  mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
+  [ -d /var/lib/mysql/mysql ] || mariadb-install-db --user=mysql >/dev/null
+  start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd
+  wait_for 60 MariaDB mariadb-admin ping
+}
+
+start_rabbitmq() {
+  port_open 5672 && return
+  say "Starting RabbitMQ"
+  rabbitmq-server -detached
+  wait_for 90 RabbitMQ port_open 5672
+  wait_for 60 RabbitMQ rabbitmqctl -q status
+}
+
+start_redis() {
+  port_open 6379 && return
+  say "Starting Redis"
+  mkdir -p /var/lib/redis /var/log/redis
+  redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+    --dir /var/lib/redis --logfile /var/log/redis/anb.log
+  wait_for 20 Redis port_open 6379
+}
+
+# create_database NAME USER PASSWORD: the database and an account that owns only it.
+create_database() {
+  mariadb -uroot <<SQL
+CREATE DATABASE IF NOT EXISTS \`$1\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS '$2'@'127.0.0.1' IDENTIFIED BY '$3';
+CREATE USER IF NOT EXISTS '$2'@'localhost' IDENTIFIED BY '$3';
+ALTER USER '$2'@'127.0.0.1' IDENTIFIED BY '$3';
+ALTER USER '$2'@'localhost' IDENTIFIED BY '$3';
+GRANT ALL PRIVILEGES ON \`$1\`.* TO '$2'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`$1\`.* TO '$2'@'localhost';
+SQL
+}
+
+# create_vhost NAME: a RabbitMQ virtual host for guest, so test queues never meet the running system's.
+create_vhost() {
+  rabbitmqctl -q list_vhosts | grep -qx "$1" || rabbitmqctl -q add_vhost "$1"
+  rabbitmqctl -q set_permissions -p "$1" guest '.*' '.*' '.*'
+}
+
+prepare() {
+  install_system_packages
+  start_mariadb
+  start_rabbitmq
+  start_redis
+  make_virtualenv
+}

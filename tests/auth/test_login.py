@@ -1,0 +1,37 @@
+"""POST /api/auth/login."""
+
+import jwt as pyjwt
+import pytest
+
+from tests.conftest import PASSWORD
+
+
+def test_login_returns_a_bearer_token_for_an_hour(client, user, app):
+    response = client.post("/api/auth/login", json={"email": "ANA@example.com", "password": PASSWORD})
+
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 3600
+    claims = pyjwt.decode(body["access_token"], app.config["JWT_SECRET_KEY"], algorithms=["HS256"])
+    assert claims["sub"] == str(user.id)
+    assert claims["exp"] - claims["iat"] == 3600
+
+
+@pytest.mark.parametrize("credentials", [
+    {"email": "ana@example.com", "password": "wrong-password"},
+    {"email": "nobody@example.com", "password": PASSWORD},
+])
+def test_login_rejects_bad_credentials_the_same_way(client, user, credentials):
+    response = client.post("/api/auth/login", json=credentials)
+
+    assert response.status_code == 401
+    assert response.get_json() == {"code": 401, "status": "Unauthorized",
+                                   "message": "Credenciales inválidas."}
+
+
+def test_login_without_password_is_a_validation_error(client):
+    response = client.post("/api/auth/login", json={"email": "ana@example.com"})
+
+    assert response.status_code == 400
+    assert "password" in response.get_json()["errors"]
