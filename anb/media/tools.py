@@ -1,4 +1,4 @@
-"""Which ffmpeg binaries the media code runs: the system ones by default, the same ones MoviePy is told to use."""
+"""Which ffmpeg binaries the media code runs: the system ones, the same ones MoviePy is told to use."""
 
 import os
 
