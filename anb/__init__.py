@@ -64,8 +64,10 @@ def register_blueprints(app: Flask) -> None:
     from anb.auth.routes import blp as auth_blp
     from anb.extensions import api
     from anb.health.routes import blp as health_blp
+    from anb.public.routes import blp as public_blp
+    from anb.videos.routes import blp as videos_blp
 
-    for blueprint in (health_blp, auth_blp):
+    for blueprint in (health_blp, auth_blp, videos_blp, public_blp):
         api.register_blueprint(blueprint)
 
 

@@ -27,6 +27,7 @@ DEFAULT_MESSAGES = {
     504: "El servidor tardó demasiado en responder.",
 }
 VALIDATION_MESSAGE = "Datos de entrada inválidos."
+QUERY_MESSAGE = "Parámetro inválido en la consulta."
 INVALID_JSON_MESSAGE = "El cuerpo de la solicitud no es un JSON válido."
 
 
@@ -75,7 +76,7 @@ class Api(flask_smorest.Api):
         message = data.get("message")
         if errors is None and "messages" in data:
             errors = _field_errors(data["messages"])
-            message = message or VALIDATION_MESSAGE
+            message = message or (QUERY_MESSAGE if "query" in data["messages"] else VALIDATION_MESSAGE)
         if errors == {"json": ["Invalid JSON body."]}:
             errors, message = None, INVALID_JSON_MESSAGE
         body = {**data.get("details", {}), **error_body(error.code, message, errors)}

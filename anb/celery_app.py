@@ -14,6 +14,10 @@ def celery_init_app(app: Flask) -> Celery:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
+        def flask_context(self):
+            """An app context for handlers Celery calls outside the task body (e.g. on_failure)."""
+            return app.app_context()
+
     celery_app = Celery(app.name, task_cls=FlaskTask)
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import io
+import shutil
+import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -13,9 +17,12 @@ from sqlalchemy import inspect, text
 
 from anb import create_app
 from anb.extensions import cache, db
-from anb.models import Base, Role, User
+from anb.models import Base, Role, User, Video, VideoStatus
 from anb.security import hash_password
+from anb.storage import get_storage
+from anb.videos import processing
 from config import TestingConfig
+from tests.clips import make_audio_only, make_clip, make_webm, truncated_copy
 
 PASSWORD = "correct-horse-9"
 
@@ -38,6 +45,7 @@ def _migrated_database() -> None:
 def app(_migrated_database: None) -> Iterator[Flask]:
     """A fresh app on an empty database (rows from the previous test deleted, cache flushed)."""
     app = create_app(TestingConfig)
+    shutil.rmtree(app.config["MEDIA_ROOT"], ignore_errors=True)
     with app.app_context():
         _empty_tables()
         cache.clear()
@@ -95,6 +103,26 @@ def user(make_user: Callable[..., User]) -> User:
     return make_user(email="ana@example.com", first_name="Ana", last_name="Pérez")
 
 
+@pytest.fixture
+def make_video(app: Flask) -> Callable[..., Video]:
+    """Insert a video of ``owner`` with real files in storage; processed ones go through mark_processed."""
+
+    def make(owner: User, status: VideoStatus = VideoStatus.PROCESSED, title: str = "Triple") -> Video:
+        storage = get_storage()
+        video = Video(owner=owner, title=title, original_key=f"original/{uuid.uuid4().hex}.mp4")
+        storage.save(video.original_key, io.BytesIO(b"original bytes"))
+        if status != VideoStatus.PROCESSED:
+            video.status = status
+        db.session.add(video)
+        db.session.commit()
+        if status == VideoStatus.PROCESSED:
+            storage.save(f"processed/{video.id}.mp4", io.BytesIO(b"processed bytes"))
+            processing.mark_processed(video.id, f"processed/{video.id}.mp4")
+        return video
+
+    return make
+
+
 def bearer(user: User, **token_options) -> dict[str, str]:
     """Authorization headers carrying a fresh access token for ``user``."""
     return {"Authorization": f"Bearer {create_access_token(identity=user, **token_options)}"}
@@ -104,3 +132,27 @@ def bearer(user: User, **token_options) -> dict[str, str]:
 def auth_headers(user: User) -> dict[str, str]:
     """Authorization headers for ``user``."""
     return bearer(user)
+
+
+@pytest.fixture(scope="session")
+def clips(tmp_path_factory) -> dict[str, Path]:
+    """Named inputs: valid ones within the test limits (2–20 s, short side ≥ 240) and bad ones."""
+    folder = tmp_path_factory.mktemp("clips")
+    valid = make_clip(folder / "valid.mp4", 426, 240, 4)
+    files = {
+        "valid": valid,
+        "portrait": make_clip(folder / "portrait.mp4", 240, 426, 3, audio=False),
+        "too_short": make_clip(folder / "too_short.mp4", 426, 240, 1),
+        "too_long": make_clip(folder / "too_long.mp4", 320, 240, 21),
+        "too_small": make_clip(folder / "too_small.mp4", 320, 180, 4),
+        "audio_only": make_audio_only(folder / "audio_only.mp4", 4),
+        "webm": make_webm(folder / "webm.mp4", 4),
+        "truncated": truncated_copy(valid, folder / "truncated.mp4"),
+        "moov_at_end_truncated": truncated_copy(make_clip(folder / "late_moov.mp4", 426, 240, 4,
+                                                          faststart=False), folder / "late_truncated.mp4"),
+        "text": folder / "text.mp4",
+        "empty": folder / "empty.mp4",
+    }
+    files["text"].write_text("definitely not a video\n" * 100)
+    files["empty"].write_bytes(b"")
+    return files

@@ -16,7 +16,7 @@ class DatabaseDown(TestingConfig):
 
 
 class BrokerDown(TestingConfig):
-    CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//")
+    CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//", 60)
 
 
 def test_health_names_the_database_when_it_is_down(_migrated_database):

@@ -1,0 +1,99 @@
+"""Stage 1 of the chain: keep the first seconds of the original, video only, without re-encoding.
+
+Also holds the helpers every stage shares: running ffmpeg with errors sorted into permanent (the input)
+and retryable (anything else), and writing the output atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from anb.media.probe import MediaError, probe
+from anb.media.tools import FFMPEG
+
+FFMPEG_TIMEOUT_SECONDS = 600
+#: A stream copy ends on whole packets, so B-frame reordering can run past the cut; a second, shorter copy
+#: (by the measured excess) lands on the limit. Three attempts always sufficed in practice.
+TRIM_ATTEMPTS = 3
+DURATION_TOLERANCE = 0.001
+#: ffmpeg messages that mean the input itself cannot be read or decoded.
+INPUT_FAULTS = ("Invalid data found when processing input", "moov atom not found", "partial file",
+                "matches no streams", "does not contain any stream")
+UNREADABLE_INPUT = "No se pudo procesar el video: el archivo está dañado o no es un video válido."
+
+
+class FFmpegError(RuntimeError):
+    """ffmpeg failed for a reason other than the input (disk, resources, bug): a retry may help."""
+
+    def __init__(self, command: list[str], returncode: int, stderr: str) -> None:
+        super().__init__(f"ffmpeg exited with {returncode}: {stderr.strip()[-2000:]}")
+        self.command, self.returncode, self.stderr = command, returncode, stderr
+
+
+def ffmpeg_command(*args: str) -> list[str]:
+    """Prefix the common flags, so each stage only states its own work and logs stay quiet."""
+    return [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+
+
+def run_ffmpeg(command: list[str], src: Path) -> None:
+    """Run ffmpeg on ``src``; an unreadable input raises MediaError, any other failure FFmpegError."""
+    if not src.is_file():
+        raise FileNotFoundError(f"Input video not found: {src}")
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, errors="replace",
+                                timeout=FFMPEG_TIMEOUT_SECONDS, check=False)
+    except subprocess.TimeoutExpired as exc:
+        raise FFmpegError(command, -1, f"timed out after {exc.timeout} s") from exc
+    if result.returncode != 0:
+        raise_for_failure(FFmpegError(command, result.returncode, result.stderr), src)
+
+
+def raise_for_failure(error: FFmpegError, src: Path) -> None:
+    """Tell a bad input (permanent, MediaError) from a failure of ours (FFmpegError), keeping stderr."""
+    try:
+        probe(src)
+    except MediaError as exc:
+        raise MediaError(str(exc) or UNREADABLE_INPUT) from error
+    if any(fault in error.stderr for fault in INPUT_FAULTS):
+        raise MediaError(UNREADABLE_INPUT) from error
+    raise error
+
+
+@contextmanager
+def atomic_output(dst: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``dst`` that replaces it only on success, so no half file is seen."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{dst.stem}.", suffix=f".part{dst.suffix}", dir=dst.parent)
+    os.close(handle)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dst)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def trim(src: Path, dst: Path, max_seconds: float = 30.0) -> Path:
+    """Cut to at most ``max_seconds`` by stream copy: near free, and later stages cut frame-exactly."""
+    src, dst = Path(src), Path(dst)
+    with atomic_output(dst) as tmp:
+        cut = max_seconds
+        for _ in range(TRIM_ATTEMPTS):
+            copy_video(src, tmp, cut)
+            excess = probe(tmp).duration - max_seconds
+            if excess <= DURATION_TOLERANCE or cut - excess <= 0:
+                break
+            cut -= excess
+    return dst
+
+
+def copy_video(src: Path, dst: Path, seconds: float) -> None:
+    """Copy the first video stream's packets up to ``seconds``; audio, subtitles and data are dropped."""
+    run_ffmpeg(ffmpeg_command("-i", str(src), "-t", f"{seconds:.3f}", "-map", "0:v:0", "-c", "copy",
+                              "-an", "-sn", "-dn", str(dst)), src)

@@ -1,0 +1,88 @@
+"""/api/public: the catalogue of processed videos, voting, and the ranking."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_jwt_extended import current_user, get_jwt_identity, jwt_required
+from flask_smorest import abort
+
+from anb.api import Blueprint
+from anb.extensions import limiter
+from anb.public import service
+from anb.public.schemas import (
+    CatalogueArgsSchema,
+    PublicVideoSchema,
+    RankingArgsSchema,
+    RankingEntrySchema,
+    VoteResponseSchema,
+)
+from anb.schemas import PageArgsSchema
+
+blp = Blueprint("public", __name__, url_prefix="/api/public", description="Catálogo, votos y ranking")
+NOT_FOUND = "Video no encontrado."
+
+
+def _vote_limit() -> str:
+    return current_app.config["VOTE_RATE_LIMIT"]
+
+
+def _voter_key() -> str:
+    """Votes are rate-limited per account (the token is checked before this runs)."""
+    return f"voter:{get_jwt_identity()}"
+
+
+@blp.route("/videos")
+class Catalogue(MethodView):
+    @blp.arguments(CatalogueArgsSchema, location="query")
+    @blp.response(200, PublicVideoSchema(many=True))
+    @blp.alt_response(400, description="Parámetro inválido en la consulta")
+    def get(self, args: dict):
+        """Videos publicados para votación, del más reciente al más antiguo."""
+        return service.catalogue(PageArgsSchema.offset(args), args["page_size"], args.get("city"))
+
+
+@blp.route("/videos/<video_id>")
+class PublicVideo(MethodView):
+    @blp.response(200, PublicVideoSchema)
+    @blp.alt_response(404, description=NOT_FOUND)
+    def get(self, video_id: str):
+        """Un video publicado."""
+        try:
+            return service.public_video(video_id)
+        except service.VideoNotFound:
+            abort(404, message=NOT_FOUND)
+
+
+@blp.route("/videos/<video_id>/vote")
+class VideoVote(MethodView):
+    decorators = [limiter.limit(_vote_limit, key_func=_voter_key), jwt_required()]
+
+    @blp.response(200, VoteResponseSchema)
+    @blp.alt_response(400, description="Ya votó por este video, o es su propio video")
+    @blp.alt_response(404, description=NOT_FOUND)
+    @blp.alt_response(429, description="Demasiados votos seguidos")
+    @blp.doc(security=[{"bearerAuth": []}])
+    def post(self, video_id: str):
+        """Votar por un video publicado (un voto por persona y video)."""
+        origin = service.VoteOrigin(request.remote_addr, request.user_agent.string)
+        try:
+            service.vote(video_id, current_user, origin)
+        except service.VideoNotFound:
+            abort(404, message=NOT_FOUND)
+        except service.OwnVideo:
+            abort(400, message="No puedes votar por tu propio video.")
+        except service.AlreadyVoted:
+            abort(400, message="Ya has votado por este video.")
+        return {"message": "Voto registrado exitosamente."}
+
+
+@blp.route("/rankings")
+class Rankings(MethodView):
+    @blp.arguments(RankingArgsSchema, location="query")
+    @blp.response(200, RankingEntrySchema(many=True))
+    @blp.alt_response(400, description="Parámetro inválido en la consulta")
+    def get(self, args: dict):
+        """Ranking de jugadores por votos (público, jurado o ambos), con filtro por ciudad."""
+        return service.ranking(PageArgsSchema.offset(args), args["page_size"],
+                               args.get("city"), args.get("voter"))

@@ -1,0 +1,119 @@
+"""Where media files live. Callers speak in keys ("original/ab12.mp4"); a backend decides what a key is.
+
+The local backend keeps files under a media root that Nginx serves; an object-storage backend would
+implement the same methods and be picked in ``get_storage`` without touching any caller.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO
+
+from flask import current_app
+
+
+class Storage(ABC):
+    """The operations the app and the workers need on stored media."""
+
+    @abstractmethod
+    def save(self, key: str, source: Path | BinaryIO) -> int:
+        """Store ``source`` (a file to move in, or a stream to copy) under ``key``; return its size."""
+
+    @abstractmethod
+    def open(self, key: str) -> BinaryIO:
+        """A readable binary stream of the stored file."""
+
+    @abstractmethod
+    def url(self, key: str) -> str:
+        """The URL the web server serves ``key`` under (relative to the API host)."""
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Remove ``key`` (or, for a key ending in "/", everything under it); missing is fine."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool:
+        """Whether ``key`` is stored."""
+
+    @contextmanager
+    @abstractmethod
+    def local_path(self, key: str) -> Iterator[Path]:
+        """A local file holding ``key``'s content, for tools such as ffmpeg that need a path."""
+
+    @contextmanager
+    @abstractmethod
+    def output_path(self, key: str) -> Iterator[Path]:
+        """A local path to write; what is there when the block ends is stored under ``key``."""
+
+
+class LocalStorage(Storage):
+    """Files under ``root``; writes land under a temporary name and are renamed into place."""
+
+    CHUNK = 1024 * 1024
+
+    def __init__(self, root: Path, url_prefix: str) -> None:
+        self.root = Path(root)
+        self.url_prefix = url_prefix.rstrip("/")
+
+    def path(self, key: str) -> Path:
+        """The file for ``key``; a key may not climb out of the root."""
+        relative = PurePosixPath(key)
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise ValueError(f"invalid storage key: {key!r}")
+        return self.root.joinpath(*relative.parts)
+
+    def save(self, key: str, source: Path | BinaryIO) -> int:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(source, Path):
+            shutil.move(source, target)
+            return target.stat().st_size
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".part-", delete=False) as part:
+            try:
+                shutil.copyfileobj(source, part, self.CHUNK)
+            except BaseException:
+                os.unlink(part.name)
+                raise
+        os.replace(part.name, target)
+        return target.stat().st_size
+
+    def open(self, key: str) -> BinaryIO:
+        return self.path(key).open("rb")
+
+    def url(self, key: str) -> str:
+        return f"{self.url_prefix}/{key}"
+
+    def delete(self, key: str) -> None:
+        target = self.path(key)
+        if key.endswith("/"):
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+
+    def exists(self, key: str) -> bool:
+        return self.path(key).is_file()
+
+    @contextmanager
+    def local_path(self, key: str) -> Iterator[Path]:
+        yield self.path(key)
+
+    @contextmanager
+    def output_path(self, key: str) -> Iterator[Path]:
+        target = self.path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        yield target
+
+
+def get_storage() -> Storage:
+    """The storage of the current app, made once per app."""
+    storage = current_app.extensions.get("storage")
+    if storage is None:
+        storage = LocalStorage(current_app.config["MEDIA_ROOT"], current_app.config["MEDIA_URL"])
+        current_app.extensions["storage"] = storage
+    return storage

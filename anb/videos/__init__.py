@@ -1,0 +1,1 @@
+"""A player's own videos: upload, list, detail, delete, and the protected original."""

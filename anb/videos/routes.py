@@ -1,0 +1,106 @@
+"""/api/videos: a player's uploads and own videos."""
+
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+from flask_jwt_extended import current_user, jwt_required
+from flask_smorest import abort
+
+from anb.api import Blueprint
+from anb.schemas import PageArgsSchema
+from anb.storage import get_storage
+from anb.videos import service
+from anb.videos.schemas import (
+    DeleteResponseSchema,
+    UploadFileSchema,
+    UploadFormSchema,
+    UploadResponseSchema,
+    VideoDetailSchema,
+    VideoSummarySchema,
+)
+from anb.videos.validation import InvalidUpload
+
+blp = Blueprint("videos", __name__, url_prefix="/api/videos", description="Videos del jugador")
+SECURITY = [{"bearerAuth": []}]
+
+
+def _owned_or_abort(video_id: str):
+    try:
+        video = service.owned_video(video_id)
+    except service.NotOwner:
+        abort(403, message="No tienes permiso para acceder a este video.")
+    if video is None:
+        abort(404, message="Video no encontrado.")
+    return video
+
+
+@blp.route("/upload")
+class Upload(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(UploadFormSchema, location="form")
+    @blp.arguments(UploadFileSchema, location="files")
+    @blp.response(201, UploadResponseSchema)
+    @blp.alt_response(400, description="Archivo o título inválido")
+    @blp.alt_response(503, description="El sistema de procesamiento no está disponible")
+    @blp.doc(security=SECURITY)
+    def post(self, form: dict, files: dict):
+        """Subir un video (MP4, 20–60 s, ≥ 1080p, ≤ 100 MB); se procesa en segundo plano."""
+        try:
+            video = service.upload(current_user, form["title"], files["video_file"])
+        except InvalidUpload as invalid:
+            abort(400, message=str(invalid))
+        return {"message": "Video subido correctamente. Procesamiento en curso.",
+                "task_id": video.task_id, "video_id": str(video.id)}
+
+
+@blp.route("")
+class Videos(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.arguments(PageArgsSchema, location="query")
+    @blp.response(200, VideoSummarySchema(many=True))
+    @blp.doc(security=SECURITY)
+    def get(self, args: dict):
+        """Mis videos, del más reciente al más antiguo."""
+        return service.own_videos(current_user, PageArgsSchema.offset(args), args["page_size"])
+
+
+@blp.route("/<video_id>")
+class VideoItem(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, VideoDetailSchema)
+    @blp.alt_response(403, description="Video de otro jugador")
+    @blp.alt_response(404, description="Video no encontrado")
+    @blp.doc(security=SECURITY)
+    def get(self, video_id: str):
+        """Detalle de uno de mis videos."""
+        return _owned_or_abort(video_id)
+
+    @blp.response(200, DeleteResponseSchema)
+    @blp.alt_response(400, description="Ya está habilitado para votación")
+    @blp.doc(security=SECURITY)
+    def delete(self, video_id: str):
+        """Eliminar uno de mis videos mientras no esté publicado."""
+        video = _owned_or_abort(video_id)
+        try:
+            service.delete(video)
+        except service.NotDeletable:
+            abort(400, message="El video no puede ser eliminado porque ya está habilitado para votación.")
+        return {"message": "El video ha sido eliminado exitosamente.", "video_id": video_id}
+
+
+@blp.route("/<video_id>/original")
+class Original(MethodView):
+    decorators = [jwt_required()]
+
+    @blp.response(200, description="El archivo original (lo entrega Nginx)")
+    @blp.doc(security=SECURITY)
+    def get(self, video_id: str):
+        """Descargar el original de uno de mis videos."""
+        video = _owned_or_abort(video_id)
+        response = Response(status=200, mimetype="video/mp4")
+        response.headers["X-Accel-Redirect"] = get_storage().url(video.original_key)
+        return response

@@ -1,0 +1,58 @@
+"""What the video endpoints accept and return."""
+
+from __future__ import annotations
+
+from flask_smorest.fields import Upload
+from marshmallow import fields
+
+from anb.schemas import REQUIRED, BaseSchema, text_field
+from anb.storage import get_storage
+
+
+class UploadFormSchema(BaseSchema):
+    """The multipart text field of an upload."""
+
+    title = text_field(200)
+
+
+class UploadFileSchema(BaseSchema):
+    """The multipart file field of an upload."""
+
+    video_file = Upload(required=True, error_messages={"required": REQUIRED})
+
+
+class UploadResponseSchema(BaseSchema):
+    message = fields.String()
+    task_id = fields.String()
+    video_id = fields.String()
+
+
+def processed_url(video) -> str | None:
+    """The public URL of the processed file, None until there is one."""
+    return get_storage().url(video.processed_key) if video.processed_key else None
+
+
+class VideoSummarySchema(BaseSchema):
+    """A row of the player's own list."""
+
+    video_id = fields.Function(lambda video: str(video.id))
+    title = fields.String()
+    status = fields.Function(lambda video: video.status.value)
+    uploaded_at = fields.DateTime()
+    processed_at = fields.DateTime(allow_none=True)
+    processed_url = fields.Function(processed_url, allow_none=True)
+
+
+class VideoDetailSchema(VideoSummarySchema):
+    """One of the player's videos, with where it is in the pipeline."""
+
+    original_url = fields.Function(lambda video: f"/api/videos/{video.id}/original")
+    votes = fields.Integer(attribute="votes_count")
+    processing_stage = fields.String(allow_none=True)
+    error = fields.String(allow_none=True)
+    task_id = fields.String(allow_none=True)
+
+
+class DeleteResponseSchema(BaseSchema):
+    message = fields.String()
+    video_id = fields.String()

@@ -1,0 +1,92 @@
+"""The rules for a player's videos: upload, ownership, deletion."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from flask_jwt_extended import current_user
+from werkzeug.datastructures import FileStorage
+
+from anb.extensions import db
+from anb.models import User, Video, VideoStatus
+from anb.storage import get_storage
+from anb.videos.validation import validate_video
+from tasks import pipeline
+
+log = logging.getLogger(__name__)
+
+
+class NotOwner(Exception):
+    """The video belongs to another player."""
+
+
+class NotDeletable(Exception):
+    """The video is published for voting and can no longer be deleted."""
+
+
+def parse_id(value: str) -> int | None:
+    """The numeric id inside an opaque id string, or None if it cannot be one."""
+    return int(value) if value.isdigit() and len(value) < 19 else None
+
+
+def upload(owner: User, title: str, file: FileStorage) -> Video:
+    """Store and validate the file, commit the row, then publish the processing chain.
+
+    Raises InvalidUpload for a bad file and the broker's OperationalError when RabbitMQ is unreachable;
+    either way no row and no file are left behind.
+    """
+    storage = get_storage()
+    original_key = f"original/{uuid.uuid4().hex}.mp4"
+    size = storage.save(original_key, file.stream)
+    try:
+        with storage.local_path(original_key) as path:
+            validate_video(path, size)
+        video = Video(owner=owner, title=title, original_key=original_key)
+        db.session.add(video)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        storage.delete(original_key)
+        raise
+    try:
+        video.task_id = pipeline.start(video.id, original_key)
+    except BaseException:
+        log.exception("could not enqueue video %s; removing it", video.id)
+        remove(video)
+        raise
+    db.session.commit()
+    return video
+
+
+def own_videos(owner: User, offset: int, limit: int) -> list[Video]:
+    """The owner's videos, newest first."""
+    query = (db.select(Video).filter_by(owner_id=owner.id)
+             .order_by(Video.uploaded_at.desc(), Video.id.desc()).offset(offset).limit(limit))
+    return list(db.session.execute(query).scalars())
+
+
+def owned_video(video_id: str) -> Video | None:
+    """The signed-in player's video with this id; None if there is none; NotOwner if it is another's."""
+    numeric_id = parse_id(video_id)
+    video = db.session.get(Video, numeric_id) if numeric_id is not None else None
+    if video is not None and video.owner_id != current_user.id:
+        raise NotOwner(video_id)
+    return video
+
+
+def delete(video: Video) -> None:
+    """Delete a video that is not yet published; a chain still running on it stops at its next stage."""
+    if video.status == VideoStatus.PROCESSED:
+        raise NotDeletable(video.id)
+    remove(video)
+
+
+def remove(video: Video) -> None:
+    """Delete the row, then the original, the processed file and any intermediates."""
+    keys = [video.original_key, video.processed_key, pipeline.work_prefix(video.id)]
+    db.session.delete(video)
+    db.session.commit()
+    storage = get_storage()
+    for key in filter(None, keys):
+        storage.delete(key)

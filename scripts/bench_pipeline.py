@@ -1,0 +1,202 @@
+"""Benchmark the trim -> fit -> brand chain against the single-pass ffmpeg reference.
+
+Usage: .venv/bin/python scripts/bench_pipeline.py [--runs N] [--clip landscape|portrait] [--json]
+
+For each clip (generated once with ffmpeg lavfi and cached in var/bench/): runs the reference script, then
+the three stages in sequence, each in its own child process (as separate Celery workers would), and prints
+wall times, the ratio, peak RSS, output sizes and the SSIM of our output against the reference's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from anb.media.tools import FFMPEG  # noqa: E402
+
+BENCH_DIR = ROOT / "var" / "bench"
+REFERENCE = (Path(__file__).resolve().parent / "../../shared/bench/reference_pipeline.sh").resolve()
+CARD, WATERMARK = ROOT / "static" / "anb_card.png", ROOT / "static" / "anb_watermark.png"
+#: name -> (width, height, seconds). Moving test pattern plus temporal noise: roughly phone-camera bitrate.
+CLIPS = {"landscape": (1920, 1080, 60), "portrait": (1080, 1920, 45)}
+STAGES = ("trim", "fit", "brand")
+
+
+@dataclass
+class StageRun:
+    """One stage as a child process: wall time with startup, time inside the function, peak memory."""
+
+    name: str
+    wall_s: float
+    inner_s: float
+    python_rss_mb: float
+    ffmpeg_rss_mb: float
+
+    @property
+    def peak_rss_mb(self) -> float:
+        """Python and its ffmpeg child are alive together, so their sum bounds the stage's peak."""
+        return self.python_rss_mb + self.ffmpeg_rss_mb
+
+
+@dataclass
+class ClipRun:
+    """One clip's comparison: the reference against our three stages."""
+
+    clip: str
+    load_before: float
+    reference_s: float
+    reference_rss_mb: float
+    reference_bytes: int
+    stages: list[StageRun] = field(default_factory=list)
+    ours_bytes: int = 0
+    ssim: float = 0.0
+
+    @property
+    def ours_s(self) -> float:
+        """The chain's wall time, child-process startup included."""
+        return sum(stage.wall_s for stage in self.stages)
+
+    @property
+    def ratio(self) -> float:
+        """How many reference runs our chain costs: the issue's target is at most 1.5."""
+        return self.ours_s / self.reference_s
+
+
+def source_clip(name: str) -> Path:
+    """Generate the benchmark input once (with audio, like an upload) and reuse it afterwards."""
+    width, height, seconds = CLIPS[name]
+    path = BENCH_DIR / f"{name}_{seconds}s.mp4"
+    if path.exists():
+        return path
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".part.mp4")
+    subprocess.run(
+        [FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
+         "-f", "lavfi", "-i", f"testsrc2=s={width}x{height}:r=30:d={seconds}",
+         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:d={seconds}",
+         "-vf", "noise=alls=6:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+         "-maxrate", "16M", "-bufsize", "32M", "-g", "60", "-pix_fmt", "yuv420p",
+         "-c:a", "aac", "-b:a", "128k", "-shortest", str(tmp)],
+        check=True,
+    )
+    os.replace(tmp, path)
+    return path
+
+
+def timed_child(command: list[str]) -> tuple[float, float, str]:
+    """Run a command; return its wall time, the peak RSS (MB) of its process tree, and its stdout."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    stdout = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    if proc.returncode != 0:
+        raise RuntimeError(f"{command[0]} failed with {proc.returncode}")
+    return wall, usage.ru_maxrss / 1024, stdout
+
+
+def run_stage(name: str, src: Path, dst: Path) -> StageRun:
+    """Run one stage in a fresh interpreter, the way a worker on its own queue would."""
+    wall, _, stdout = timed_child([sys.executable, __file__, "--stage", name, str(src), str(dst)])
+    report = json.loads(stdout.strip().splitlines()[-1])
+    return StageRun(name, wall, report["inner_s"], report["python_rss_mb"], report["ffmpeg_rss_mb"])
+
+
+def stage_main(name: str, src: Path, dst: Path) -> None:
+    """Child side of run_stage: call the stage function and report time and memory as JSON."""
+    from anb.media.brand import brand
+    from anb.media.transform import fit
+    from anb.media.trim import trim
+
+    start = time.perf_counter()
+    if name == "trim":
+        trim(src, dst)
+    elif name == "fit":
+        fit(src, dst)
+    else:
+        brand(src, dst, CARD, WATERMARK)
+    inner = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(json.dumps({"inner_s": inner, "python_rss_mb": own, "ffmpeg_rss_mb": children}))
+
+
+def ssim(ours: Path, reference: Path) -> float:
+    """SSIM "All" of our output against the reference's, frame by frame, from ffmpeg's ssim filter."""
+    result = subprocess.run([FFMPEG, "-hide_banner", "-nostdin", "-i", str(ours), "-i", str(reference),
+                             "-lavfi", "ssim", "-f", "null", "-"], capture_output=True, text=True, check=True)
+    return float(re.findall(r"All:([0-9.]+)", result.stderr)[-1])
+
+
+def bench_clip(name: str) -> ClipRun:
+    """Reference first, then our chain on the same input, then compare the two outputs."""
+    src, work = source_clip(name), BENCH_DIR / "out"
+    work.mkdir(parents=True, exist_ok=True)
+    ref_out = work / f"{name}_reference.mp4"
+    load = os.getloadavg()[0]
+    reference = ["bash", str(REFERENCE), str(src), str(ref_out), str(CARD), str(WATERMARK)]
+    ref_s, ref_rss, _ = timed_child(reference)
+    run = ClipRun(name, load, ref_s, ref_rss, ref_out.stat().st_size)
+    current = src
+    for stage in STAGES:
+        out = work / f"{name}_{stage}.mp4"
+        run.stages.append(run_stage(stage, current, out))
+        current = out
+    run.ours_bytes, run.ssim = current.stat().st_size, ssim(current, ref_out)
+    return run
+
+
+def report(run: ClipRun) -> str:
+    """Human-readable summary of one clip's comparison."""
+    lines = [f"== {run.clip} (load avg before: {run.load_before:.2f})",
+             f"reference: {run.reference_s:6.2f} s  peak RSS {run.reference_rss_mb:6.0f} MB  "
+             f"{run.reference_bytes / 1e6:.1f} MB out"]
+    for stage in run.stages:
+        lines.append(f"  {stage.name:6s} {stage.wall_s:6.2f} s (in function {stage.inner_s:5.2f} s)  "
+                     f"peak RSS {stage.peak_rss_mb:5.0f} MB (python {stage.python_rss_mb:.0f} + "
+                     f"ffmpeg {stage.ffmpeg_rss_mb:.0f})")
+    lines.append(f"ours:      {run.ours_s:6.2f} s  ratio {run.ratio:.2f}x  max stage RSS "
+                 f"{max(s.peak_rss_mb for s in run.stages):.0f} MB  {run.ours_bytes / 1e6:.1f} MB out  "
+                 f"SSIM {run.ssim:.4f}")
+    return "\n".join(lines)
+
+
+def as_dict(run: ClipRun) -> dict:
+    """JSON form of a clip run, with the derived figures included."""
+    data = asdict(run)
+    data.update(ours_s=run.ours_s, ratio=run.ratio)
+    for stage, stage_data in zip(run.stages, data["stages"], strict=True):
+        stage_data["peak_rss_mb"] = stage.peak_rss_mb
+    return data
+
+
+def main() -> None:
+    """Parse arguments; run the child stage, or the whole benchmark."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--clip", choices=sorted(CLIPS), action="append")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--stage", nargs=3, metavar=("NAME", "SRC", "DST"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        return stage_main(args.stage[0], Path(args.stage[1]), Path(args.stage[2]))
+    runs = [bench_clip(clip) for _ in range(args.runs) for clip in (args.clip or list(CLIPS))]
+    print(json.dumps([as_dict(run) for run in runs], indent=2) if args.json
+          else "\n".join(report(run) for run in runs))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The processing chain's Celery tasks, one module per stage, each routed to its own queue."""

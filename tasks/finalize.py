@@ -1,0 +1,29 @@
+"""Last step (queue `finalize`): publish the branded file and mark the video `processed`."""
+
+import logging
+
+from celery import shared_task
+from celery.exceptions import Ignore
+
+from anb.storage import get_storage
+from anb.videos import processing
+from tasks.stage import STAGE_OPTIONS, discard_work
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name="tasks.finalize.publish_video", **STAGE_OPTIONS)
+def publish_video(job: dict) -> None:
+    """Move the result to its public place, mark the video processed, and drop the intermediates."""
+    video_id = job["video_id"]
+    storage = get_storage()
+    processed_key = f"processed/{video_id}.mp4"
+    if storage.exists(job["input"]):
+        with storage.local_path(job["input"]) as branded:
+            storage.save(processed_key, branded)
+    published = processing.mark_processed(video_id, processed_key)
+    discard_work(video_id)
+    if not published:
+        log.info("video %s is gone; discarding its processed file", video_id)
+        storage.delete(processed_key)
+        raise Ignore()

@@ -1,0 +1,75 @@
+"""A real Celery worker process for the pipeline tests, started and killed like an operator would."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from anb.extensions import db
+from anb.models import Video, VideoStatus
+
+ROOT = Path(__file__).resolve().parent.parent
+QUEUES = "trim,transform,brand,finalize"
+FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
+
+
+class Worker:
+    """``celery worker`` on every pipeline queue, with the testing config, in its own process group."""
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        """Start the worker and wait until it consumes."""
+        env = {**os.environ, "ANB_ENV": "testing"}
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = self.log_path.open("a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "-Q", QUEUES, "-c", "1",
+             "--without-mingle", "--without-gossip", "-n", f"test-{time.monotonic_ns()}@%h",
+             "--loglevel", "INFO"],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while "ready." not in self.log_path.read_text():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the test worker did not start; see {self.log_path}")
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the worker and its pool children at once, as a crash or an OOM kill would."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def stop(self) -> None:
+        """Warm shutdown: let the current task finish."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+def poll_video(video_id: int, done, timeout: float = 90, interval: float = 0.05) -> Video:
+    """Re-read the video until ``done(video)`` holds (None counts as gone), or fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        db.session.rollback()  # a fresh snapshot: the worker commits in another connection
+        video = db.session.get(Video, video_id, populate_existing=True)
+        if done(video):
+            return video
+        if time.monotonic() > deadline:
+            state = video and (video.status, video.processing_stage)
+            raise AssertionError(f"video {video_id} stuck: {state}")
+        time.sleep(interval)
+
+
+def wait_until_finished(video_id: int, timeout: float = 90) -> Video:
+    """The video once its chain has ended, processed or failed."""
+    return poll_video(video_id, lambda video: video is not None and video.status in FINISHED, timeout)
