@@ -19,6 +19,7 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
         config_object.check()
     app = Flask(__name__)
     app.config.from_object(config_object)
+    app.json.ensure_ascii = False
     configure_logging(app)
     configure_proxy(app)
     register_extensions(app)

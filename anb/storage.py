@@ -56,6 +56,8 @@ class LocalStorage(Storage):
     """Files under ``root``; writes land under a temporary name and are renamed into place."""
 
     CHUNK = 1024 * 1024
+    #: Readable by the web server, which serves processed files and X-Accel-Redirected originals.
+    FILE_MODE = 0o644
 
     def __init__(self, root: Path, url_prefix: str) -> None:
         self.root = Path(root)
@@ -80,6 +82,7 @@ class LocalStorage(Storage):
             except BaseException:
                 os.unlink(part.name)
                 raise
+        os.chmod(part.name, self.FILE_MODE)
         os.replace(part.name, target)
         return target.stat().st_size
 

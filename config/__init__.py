@@ -65,7 +65,6 @@ def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
         },
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
         "imports": ["tasks.trim", "tasks.transform", "tasks.brand", "tasks.finalize"],
-        "worker_hijack_root_logger": False,
     }
 
 

@@ -18,4 +18,5 @@ max_requests_jitter = 500
 pidfile = str(_var / "run" / "gunicorn.pid")
 accesslog = str(_var / "log" / "gunicorn-access.log")
 errorlog = str(_var / "log" / "gunicorn-error.log")
+capture_output = True
 proc_name = "anb-api"

@@ -35,10 +35,11 @@ STAGES = ("trim", "fit", "brand")
 
 @dataclass
 class StageRun:
-    """One stage as a child process: wall time with startup, time inside the function, peak memory."""
+    """One stage as a child process: wall and CPU time with startup, time inside the function, peak memory."""
 
     name: str
     wall_s: float
+    cpu_s: float
     inner_s: float
     python_rss_mb: float
     ffmpeg_rss_mb: float
@@ -56,6 +57,7 @@ class ClipRun:
     clip: str
     load_before: float
     reference_s: float
+    reference_cpu_s: float
     reference_rss_mb: float
     reference_bytes: int
     stages: list[StageRun] = field(default_factory=list)
@@ -71,6 +73,11 @@ class ClipRun:
     def ratio(self) -> float:
         """How many reference runs our chain costs: the issue's target is at most 1.5."""
         return self.ours_s / self.reference_s
+
+    @property
+    def cpu_ratio(self) -> float:
+        """The same ratio in CPU seconds (user + system): steadier when other work shares the machine."""
+        return sum(stage.cpu_s for stage in self.stages) / self.reference_cpu_s
 
 
 def source_clip(name: str) -> Path:
@@ -94,8 +101,8 @@ def source_clip(name: str) -> Path:
     return path
 
 
-def timed_child(command: list[str]) -> tuple[float, float, str]:
-    """Run a command; return its wall time, the peak RSS (MB) of its process tree, and its stdout."""
+def timed_child(command: list[str]) -> tuple[float, float, float, str]:
+    """Run a command; return its wall time, CPU time and peak RSS (MB) of its process tree, and stdout."""
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     stdout = proc.stdout.read() if proc.stdout else ""
@@ -104,14 +111,14 @@ def timed_child(command: list[str]) -> tuple[float, float, str]:
     wall = time.perf_counter() - start
     if proc.returncode != 0:
         raise RuntimeError(f"{command[0]} failed with {proc.returncode}")
-    return wall, usage.ru_maxrss / 1024, stdout
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout
 
 
 def run_stage(name: str, src: Path, dst: Path) -> StageRun:
     """Run one stage in a fresh interpreter, the way a worker on its own queue would."""
-    wall, _, stdout = timed_child([sys.executable, __file__, "--stage", name, str(src), str(dst)])
+    wall, cpu, _, stdout = timed_child([sys.executable, __file__, "--stage", name, str(src), str(dst)])
     report = json.loads(stdout.strip().splitlines()[-1])
-    return StageRun(name, wall, report["inner_s"], report["python_rss_mb"], report["ffmpeg_rss_mb"])
+    return StageRun(name, wall, cpu, report["inner_s"], report["python_rss_mb"], report["ffmpeg_rss_mb"])
 
 
 def stage_main(name: str, src: Path, dst: Path) -> None:
@@ -147,8 +154,8 @@ def bench_clip(name: str) -> ClipRun:
     ref_out = work / f"{name}_reference.mp4"
     load = os.getloadavg()[0]
     reference = ["bash", str(REFERENCE), str(src), str(ref_out), str(CARD), str(WATERMARK)]
-    ref_s, ref_rss, _ = timed_child(reference)
-    run = ClipRun(name, load, ref_s, ref_rss, ref_out.stat().st_size)
+    ref_s, ref_cpu, ref_rss, _ = timed_child(reference)
+    run = ClipRun(name, load, ref_s, ref_cpu, ref_rss, ref_out.stat().st_size)
     current = src
     for stage in STAGES:
         out = work / f"{name}_{stage}.mp4"
@@ -161,22 +168,23 @@ def bench_clip(name: str) -> ClipRun:
 def report(run: ClipRun) -> str:
     """Human-readable summary of one clip's comparison."""
     lines = [f"== {run.clip} (load avg before: {run.load_before:.2f})",
-             f"reference: {run.reference_s:6.2f} s  peak RSS {run.reference_rss_mb:6.0f} MB  "
-             f"{run.reference_bytes / 1e6:.1f} MB out"]
+             f"reference: {run.reference_s:6.2f} s (CPU {run.reference_cpu_s:5.2f} s)  "
+             f"peak RSS {run.reference_rss_mb:6.0f} MB  {run.reference_bytes / 1e6:.1f} MB out"]
     for stage in run.stages:
-        lines.append(f"  {stage.name:6s} {stage.wall_s:6.2f} s (in function {stage.inner_s:5.2f} s)  "
+        lines.append(f"  {stage.name:6s} {stage.wall_s:6.2f} s (CPU {stage.cpu_s:5.2f} s, in function "
+                     f"{stage.inner_s:5.2f} s)  "
                      f"peak RSS {stage.peak_rss_mb:5.0f} MB (python {stage.python_rss_mb:.0f} + "
                      f"ffmpeg {stage.ffmpeg_rss_mb:.0f})")
     lines.append(f"ours:      {run.ours_s:6.2f} s  ratio {run.ratio:.2f}x  max stage RSS "
                  f"{max(s.peak_rss_mb for s in run.stages):.0f} MB  {run.ours_bytes / 1e6:.1f} MB out  "
-                 f"SSIM {run.ssim:.4f}")
+                 f"SSIM {run.ssim:.4f}  CPU ratio {run.cpu_ratio:.2f}x")
     return "\n".join(lines)
 
 
 def as_dict(run: ClipRun) -> dict:
     """JSON form of a clip run, with the derived figures included."""
     data = asdict(run)
-    data.update(ours_s=run.ours_s, ratio=run.ratio)
+    data.update(ours_s=run.ours_s, ratio=run.ratio, cpu_ratio=run.cpu_ratio)
     for stage, stage_data in zip(run.stages, data["stages"], strict=True):
         stage_data["peak_rss_mb"] = stage.peak_rss_mb
     return data

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from anb.media.probe import probe
 from anb.media.transform import FPS
-from anb.media.trim import atomic_output, ffmpeg_command, run_ffmpeg
+from anb.media.trim import atomic_output, ffmpeg_command, require_file, run_ffmpeg
 
 WATERMARK_MARGIN = 16
 #: The reference's delivery settings: what players and the storage budget were sized for.
@@ -27,6 +27,7 @@ def brand_filter(size: tuple[int, int], card_frames: int, margin: int = WATERMAR
 def brand(src: Path, dst: Path, card: Path, watermark: Path, card_seconds: float = 2.5) -> Path:
     """Add bumpers and watermark in one ffmpeg pass, so the only expensive encode is the final one."""
     src, dst = Path(src), Path(dst)
+    require_file(src)
     info = probe(src)
     graph = brand_filter((info.width, info.height), max(1, round(card_seconds * FPS)))
     with atomic_output(dst) as tmp:

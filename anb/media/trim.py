@@ -40,10 +40,15 @@ def ffmpeg_command(*args: str) -> list[str]:
     return [FFMPEG, "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
 
 
-def run_ffmpeg(command: list[str], src: Path) -> None:
-    """Run ffmpeg on ``src``; an unreadable input raises MediaError, any other failure FFmpegError."""
+def require_file(src: Path) -> None:
+    """A missing input is a storage or ordering problem, not a bad video: never report it as MediaError."""
     if not src.is_file():
         raise FileNotFoundError(f"Input video not found: {src}")
+
+
+def run_ffmpeg(command: list[str], src: Path) -> None:
+    """Run ffmpeg on ``src``; an unreadable input raises MediaError, any other failure FFmpegError."""
+    require_file(src)
     try:
         result = subprocess.run(command, capture_output=True, text=True, errors="replace",
                                 timeout=FFMPEG_TIMEOUT_SECONDS, check=False)

@@ -58,6 +58,11 @@ def test_corrupt_input_is_a_media_error_and_leaves_nothing(tmp_path: Path, corru
     assert not dst.exists() and not temp_files(tmp_path)
 
 
+def test_missing_input_is_not_a_media_error(tmp_path: Path, card: Path, watermark: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        brand(tmp_path / "absent.mp4", tmp_path / "branded.mp4", card, watermark)
+
+
 def test_a_fault_of_ours_is_not_blamed_on_the_video(tmp_path: Path, fitted_landscape: Path,
                                                      watermark: Path, temp_files) -> None:
     with pytest.raises(FFmpegError) as caught:
