@@ -16,12 +16,18 @@ _DUMMY_PASSWORD = "not-a-real-password"
 
 def _hasher() -> PasswordHasher:
     config = current_app.config
-    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST_KIB"])
+    return PasswordHasher(time_cost=config["ARGON2_TIME_COST"], memory_cost=config["ARGON2_MEMORY_COST_KIB"],
+                          parallelism=config["ARGON2_PARALLELISM"])
 
 
 def hash_password(password: str) -> str:
     """A salted argon2id hash of ``password``."""
     return _hasher().hash(password)
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with other parameters than the configured ones (upgrade it at login)."""
+    return _hasher().check_needs_rehash(password_hash)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

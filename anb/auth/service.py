@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from anb.extensions import db
 from anb.models import User
-from anb.security import hash_password, verify_password
+from anb.security import hash_password, needs_rehash, verify_password
 
 
 class EmailTaken(Exception):
@@ -45,7 +45,12 @@ def register(data: dict) -> User:
 def authenticate(email: str, password: str) -> User | None:
     """The user these credentials belong to, or None (in the same time either way)."""
     user = find_by_email(email)
-    return user if verify_password(user.password_hash if user else None, password) else None
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        db.session.commit()
+    return user
 
 
 def issue_token(user: User) -> dict:

@@ -35,3 +35,17 @@ def test_login_without_password_is_a_validation_error(client):
 
     assert response.status_code == 400
     assert "password" in response.get_json()["errors"]
+
+
+def test_login_upgrades_a_hash_made_with_older_parameters(client, user, app):
+    from argon2 import PasswordHasher
+
+    from anb.extensions import db
+
+    user.password_hash = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash(PASSWORD)
+    db.session.commit()
+
+    assert client.post("/api/auth/login", json={"email": user.email, "password": PASSWORD}).status_code == 200
+
+    db.session.refresh(user)
+    assert f"m={app.config['ARGON2_MEMORY_COST_KIB']}" in user.password_hash

@@ -12,7 +12,7 @@ def test_health_is_ok_when_mariadb_and_rabbitmq_answer(client):
 
 
 class DatabaseDown(TestingConfig):
-    SQLALCHEMY_DATABASE_URI = mysql_url("anb", "anb", "anb_test").replace(":3306/", ":1/")
+    SQLALCHEMY_DATABASE_URI = mysql_url("anb_test", "anb_test", "anb_test").replace(":3306/", ":1/")
 
 
 class BrokerDown(TestingConfig):
