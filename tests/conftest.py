@@ -23,6 +23,7 @@ from anb.storage import get_storage
 from anb.videos import processing
 from config import TestingConfig
 from tests.clips import make_audio_only, make_clip, make_webm, truncated_copy
+from tests.worker import Worker
 
 PASSWORD = "correct-horse-9"
 
@@ -156,3 +157,22 @@ def clips(tmp_path_factory) -> dict[str, Path]:
     files["text"].write_text("definitely not a video\n" * 100)
     files["empty"].write_bytes(b"")
     return files
+
+
+@pytest.fixture(scope="session")
+def worker(tmp_path_factory) -> Iterator[Worker]:
+    """One worker for the session; tests that kill it start it again."""
+    celery = create_app(TestingConfig).extensions["celery"]
+    celery.control.purge()
+    running = Worker(tmp_path_factory.mktemp("worker") / "worker.log")
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def live_worker(worker: Worker) -> Worker:
+    """The session worker, restarted if a previous test killed it."""
+    if worker.process is None or worker.process.poll() is not None:
+        worker.start()
+    return worker

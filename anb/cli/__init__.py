@@ -1,5 +1,6 @@
 """Admin commands under ``flask``: one AppGroup per area."""
 
 from anb.cli.users import users_cli
+from anb.cli.videos import videos_cli
 
-COMMAND_GROUPS = (users_cli,)
+COMMAND_GROUPS = (users_cli, videos_cli)

@@ -59,6 +59,14 @@ def upload(owner: User, title: str, file: FileStorage) -> Video:
     return video
 
 
+def reprocess(video: Video) -> None:
+    """Start the chain again from the kept original (after a failure or a lost job)."""
+    video.status, video.processing_stage, video.error = VideoStatus.UPLOADED, None, None
+    db.session.commit()
+    video.task_id = pipeline.start(video.id, video.original_key)
+    db.session.commit()
+
+
 def own_videos(owner: User, offset: int, limit: int) -> list[Video]:
     """The owner's videos, newest first."""
     query = (db.select(Video).filter_by(owner_id=owner.id)
