@@ -14,11 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from anb.media.probe import MediaError, probe
-from anb.media.tools import FFMPEG
+from anb.media.tools import FFMPEG, FFPROBE
 
 FFMPEG_TIMEOUT_SECONDS = 600
-#: A stream copy ends on whole packets, so B-frame reordering can run past the cut; a second, shorter copy
-#: (by the measured excess) lands on the limit. Three attempts always sufficed in practice.
+#: Copies tried before settling; the first lands when packet timestamps are readable (the usual case).
 TRIM_ATTEMPTS = 3
 DURATION_TOLERANCE = 0.001
 #: ffmpeg messages that mean the input itself cannot be read or decoded.
@@ -87,18 +86,47 @@ def atomic_output(dst: Path) -> Iterator[Path]:
 def trim(src: Path, dst: Path, max_seconds: float = 30.0) -> Path:
     """Cut to at most ``max_seconds`` by stream copy: near free, and later stages cut frame-exactly."""
     src, dst = Path(src), Path(dst)
+    require_file(src)
+    limit, cut = packet_limit(src, max_seconds), max_seconds
     with atomic_output(dst) as tmp:
-        cut = max_seconds
         for _ in range(TRIM_ATTEMPTS):
-            copy_video(src, tmp, cut)
+            copy_video(src, tmp, limit)
             excess = probe(tmp).duration - max_seconds
             if excess <= DURATION_TOLERANCE or cut - excess <= 0:
                 break
-            cut -= excess
+            cut -= excess  # no usable packet timestamps: shorten by what the last copy overshot
+            limit = ["-t", f"{cut:.3f}"]
     return dst
 
 
-def copy_video(src: Path, dst: Path, seconds: float) -> None:
-    """Copy the first video stream's packets up to ``seconds``; audio, subtitles and data are dropped."""
-    run_ffmpeg(ffmpeg_command("-i", str(src), "-t", f"{seconds:.3f}", "-map", "0:v:0", "-c", "copy",
+def packet_limit(src: Path, max_seconds: float) -> list[str]:
+    """Copy the longest decode-order run of packets whose frames all end by ``max_seconds``.
+
+    A plain ``-t`` copies whole packets in decode order, so B-frame reordering runs a frame or two past the
+    limit; counting packets from their timestamps lands on it (or up to the reorder depth short of it).
+    """
+    times = packet_times(src, max_seconds + 2.0)
+    if not times:
+        return ["-t", f"{max_seconds:.3f}"]
+    start = min(pts for pts, _ in times)
+    over = next((i for i, (pts, dur) in enumerate(times) if pts - start + dur > max_seconds + 1e-4), None)
+    return [] if over is None else ["-frames:v", str(max(over, 1))]
+
+
+def packet_times(src: Path, seconds: float) -> list[tuple[float, float]]:
+    """Presentation time and duration of the first video packets, in decode order; empty if unknown."""
+    result = subprocess.run(
+        [FFPROBE, "-v", "error", "-select_streams", "v:0", "-read_intervals", f"%+{seconds:.3f}",
+         "-show_entries", "packet=pts_time,duration_time", "-of", "csv=p=0", str(src)],
+        capture_output=True, text=True, timeout=FFMPEG_TIMEOUT_SECONDS, check=False)
+    try:
+        return [(float(pts), float(dur)) for pts, dur, *_ in
+                (line.split(",") for line in result.stdout.splitlines() if line)]
+    except ValueError:  # "N/A" timestamps (some raw or broken streams): fall back to -t
+        return []
+
+
+def copy_video(src: Path, dst: Path, limit: list[str]) -> None:
+    """Copy the first video stream's packets up to ``limit``; audio, subtitles and data are dropped."""
+    run_ffmpeg(ffmpeg_command("-i", str(src), *limit, "-map", "0:v:0", "-c", "copy",
                               "-an", "-sn", "-dn", str(dst)), src)
