@@ -1,0 +1,422 @@
+"""Benchmark the ranking at 1k and at 1M votes, and the vote write rate, in process on its own database.
+
+Usage: .venv/bin/python scripts/bench_ranking.py [--requests N] [--write-votes N] [--threads N] [--scale F]
+                                                 [--json] [--keep]
+
+Drops and re-creates the database anb_bench (as MariaDB's root, never touching anb or anb_test), migrates it,
+seeds size A (2,000 players, 3,000 videos, 1,000 votes) with ``flask seed ranking``'s functions and times
+ranking requests through the Flask test client with the cache off (every request reaches MariaDB); then the
+same at size B (100,000 players, 300,000 videos, 1,000,000 votes), shows EXPLAIN of the ranking queries,
+measures votes/s single-threaded and with N threads, and checks that the counters equal a recount.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import threading
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask  # noqa: E402
+from flask_jwt_extended import create_access_token  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+
+from anb import create_app  # noqa: E402
+from anb.cli.seed import (  # noqa: E402
+    SEED_PASSWORD,
+    Phase,
+    SeedPlan,
+    counter_mismatches,
+    insert_users,
+    seed,
+    table_counts,
+)
+from anb.extensions import db  # noqa: E402
+from anb.models import User, Video  # noqa: E402
+from anb.public import service  # noqa: E402
+from anb.security import hash_password  # noqa: E402
+from config import TestingConfig, mysql_url  # noqa: E402
+
+DATABASE = "anb_bench"
+#: Size A has 2,000 accounts so that about 1,500 players have a video: page 50 (rows 981-1000) is not empty.
+SIZES = {"A": SeedPlan(players=2_000, videos=3_000, votes=1_000),
+         "B": SeedPlan(players=100_000, videos=300_000, votes=1_000_000)}
+PAGE_SIZE = 20
+WARM_UP = 50
+#: The ratio of size B's latency to size A's that the ranking must stay under.
+TARGET_RATIO = 1.2
+VOTES_PER_VOTER = 10
+#: MariaDB counts as quiet after a bulk load once it writes less than this per second, three seconds running.
+QUIET_BYTES_PER_SECOND = 1 << 20
+SETTLE_LIMIT_SECONDS = 180
+
+
+class BenchConfig(TestingConfig):
+    """The test settings on anb_bench, as root, without rate limits and without the ranking cache."""
+
+    SQLALCHEMY_DATABASE_URI = mysql_url("root", "", DATABASE)
+    RATELIMIT_ENABLED = False
+    #: Every ranking request reaches MariaDB: the figures are the database's cost, not Redis's.
+    CACHE_TYPE = "NullCache"
+    LOG_LEVEL = "WARNING"
+
+
+@dataclass(frozen=True)
+class RankingCase:
+    """One ranking request: a page, optionally of one city."""
+
+    name: str
+    page: int
+    city: str | None = None
+
+    @property
+    def url(self) -> str:
+        """The request the test client sends."""
+        city = f"&city={self.city}" if self.city else ""
+        return f"/api/public/rankings?page={self.page}&page_size={PAGE_SIZE}{city}"
+
+    @property
+    def offset(self) -> int:
+        """The rows skipped before the page."""
+        return (self.page - 1) * PAGE_SIZE
+
+
+CASES = (RankingCase("global page 1", 1), RankingCase("city page 1", 1, "bogota"),
+         RankingCase("global page 50", 50))
+
+
+@dataclass(frozen=True)
+class Latency:
+    """Milliseconds over many timed calls."""
+
+    count: int
+    p50: float
+    p95: float
+    mean: float
+
+    @classmethod
+    def of(cls, seconds: list[float]) -> Latency:
+        """Summarise per-call durations in seconds."""
+        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
+        return cls(len(seconds), cuts[49] * 1000, cuts[94] * 1000, statistics.fmean(seconds) * 1000)
+
+
+@dataclass(frozen=True)
+class WriteRun:
+    """Votes posted through the app by ``threads`` threads."""
+
+    threads: int
+    votes: int
+    failures: int
+    seconds: float
+    latency: Latency
+
+    @property
+    def per_second(self) -> float:
+        """Accepted votes per second of wall time."""
+        return (self.votes - self.failures) / self.seconds
+
+
+def progress(message: str) -> None:
+    """Progress goes to stderr, so stdout is only the report (or the JSON)."""
+    print(message, file=sys.stderr, flush=True)
+
+
+def recreate_database() -> None:
+    """A fresh, empty anb_bench."""
+    with _server() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
+        connection.execute(text(f"CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 "
+                                "COLLATE utf8mb4_unicode_ci"))
+
+
+def drop_database() -> None:
+    """Remove anb_bench and its 1.3M rows."""
+    with _server() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
+
+
+@contextmanager
+def _server() -> Iterator:
+    engine = create_engine(mysql_url("root", "", ""), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def build_app() -> Flask:
+    """The app on anb_bench, migrated the way production is."""
+    app = create_app(BenchConfig)
+    with app.app_context():
+        upgrade(directory=str(app.config["MIGRATIONS_DIR"]))
+    return app
+
+
+def seed_size(app: Flask, plan: SeedPlan) -> list[Phase]:
+    """Empty the tables and seed ``plan``, echoing each phase."""
+    with app.app_context(), db.engine.connect() as connection:
+        return seed(connection, plan, reset=True, echo=lambda line: progress(f"  {line}"))
+
+
+def settle(app: Flask) -> float:
+    """Wait for InnoDB to finish writing out the bulk load, so timings measure queries, not flushing."""
+    started = time.perf_counter()
+    quiet = 0
+    with app.app_context(), db.engine.connect() as connection:
+        written = _bytes_written(connection)
+        while quiet < 3 and time.perf_counter() - started < SETTLE_LIMIT_SECONDS:
+            time.sleep(1)
+            previous, written = written, _bytes_written(connection)
+            quiet = quiet + 1 if written - previous < QUIET_BYTES_PER_SECOND else 0
+    return time.perf_counter() - started
+
+
+def _bytes_written(connection) -> int:
+    return int(connection.execute(text("SHOW GLOBAL STATUS LIKE 'Innodb_data_written'")).one()[1])
+
+
+def time_requests(app: Flask, case: RankingCase, requests: int) -> tuple[Latency, int]:
+    """Latency of the ranking request through the whole app, and how many rows a page has."""
+    client = app.test_client()
+    for _ in range(WARM_UP):
+        response = client.get(case.url)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(case.url)
+        samples.append(time.perf_counter() - started)
+    return Latency.of(samples), len(response.get_json())
+
+
+def time_queries(app: Flask, case: RankingCase, requests: int) -> Latency:
+    """Latency of the ranking query alone (service.ranking without its cache), one transaction each."""
+    with app.app_context():
+        samples = []
+        for index in range(WARM_UP + requests):
+            started = time.perf_counter()
+            service.ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
+            db.session.rollback()
+            if index >= WARM_UP:
+                samples.append(time.perf_counter() - started)
+        return Latency.of(samples)
+
+
+def explain(app: Flask, case: RankingCase) -> list[dict]:
+    """EXPLAIN of the very SQL the ranking sends (caught as it goes to the driver)."""
+    captured: list[tuple[str, object]] = []
+
+    def capture(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
+        captured.append((statement, parameters))
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", capture)
+        try:
+            service.ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", capture)
+        statement, parameters = captured[-1]
+        rows = db.session.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters).mappings()
+        return [dict(row) for row in rows]
+
+
+def uses_ranking_index(plan: list[dict]) -> bool:
+    """One table read through a ranking index, in index order (no filesort)."""
+    key, extra = plan[0]["key"] or "", plan[0]["Extra"] or ""
+    ranking_index = key.startswith(("ix_users_rank_", "ix_users_city_rank_"))
+    return len(plan) == 1 and ranking_index and "filesort" not in extra
+
+
+def vote_jobs(app: Flask, voters: int, rng: random.Random) -> list[tuple[str, int]]:
+    """(token, video id) pairs no vote exists for: new accounts, each voting for distinct seeded videos."""
+    with app.app_context(), db.engine.connect() as connection:
+        first, last = connection.execute(select(func.min(Video.id), func.max(Video.id))).one()
+        plan = SeedPlan(players=voters, videos=0, votes=0, jury_share=0, seed=rng.randrange(1 << 30))
+        seeded = insert_users(connection, plan, rng, hash_password(SEED_PASSWORD))
+        users = db.session.execute(select(User).where(User.id.in_(seeded.ids))).scalars()
+        tokens = [create_access_token(identity=user) for user in users]
+    return [(token, video_id) for token in tokens
+            for video_id in rng.sample(range(first, last + 1), VOTES_PER_VOTER)]
+
+
+def time_votes(app: Flask, jobs: list[tuple[str, int]], threads: int) -> WriteRun:
+    """POST every job's vote, spread over ``threads`` threads with a test client each."""
+    chunks = [jobs[index::threads] for index in range(threads)]
+    lock = threading.Lock()
+    samples: list[float] = []
+    failures: list[int] = []
+
+    def post_all(chunk: list[tuple[str, int]]) -> None:
+        client = app.test_client()
+        for token, video_id in chunk:
+            started = time.perf_counter()
+            response = client.post(f"/api/public/videos/{video_id}/vote",
+                                   headers={"Authorization": f"Bearer {token}"})
+            with lock:
+                samples.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    failures.append(response.status_code)
+
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        list(pool.map(post_all, chunks))
+    return WriteRun(threads, len(jobs), len(failures), time.perf_counter() - started, Latency.of(samples))
+
+
+def machine(app: Flask) -> dict:
+    """What the figures were measured on."""
+    with app.app_context():
+        version = db.session.execute(text("SELECT VERSION()")).scalar()
+        pool = db.session.execute(text("SELECT @@innodb_buffer_pool_size")).scalar()
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "mariadb": version,
+            "innodb_buffer_pool_mib": int(pool) // 2**20, "platform": platform.platform()}
+
+
+def measure_size(app: Flask, name: str, plan: SeedPlan, requests: int) -> dict:
+    """Seed one size and time every ranking case at it."""
+    progress(f"size {name}: seeding {plan.players:,} players, {plan.videos:,} videos, {plan.votes:,} votes")
+    phases = seed_size(app, plan)
+    settled = settle(app)
+    progress(f"size {name}: MariaDB quiet after {settled:.0f} s")
+    result = {"plan": asdict(plan), "seeding": [asdict(phase) for phase in phases], "settle_seconds": settled,
+              "cases": {}}
+    for case in CASES:
+        progress(f"size {name}: timing {requests:,} x {case.name}")
+        http, rows = time_requests(app, case, requests)
+        query = time_queries(app, case, requests)
+        result["cases"][case.name] = {"http": asdict(http), "query": asdict(query), "rows": rows}
+    return result
+
+
+def measure_writes(app: Flask, votes: int, threads: int, rng: random.Random) -> list[WriteRun]:
+    """Votes/s single-threaded, then with ``threads`` threads, each run on fresh voter/video pairs."""
+    runs = []
+    for count in (1, threads):
+        jobs = vote_jobs(app, max(1, votes // VOTES_PER_VOTER), rng)
+        progress(f"writes: {len(jobs):,} votes with {count} thread(s)")
+        runs.append(time_votes(app, jobs, count))
+    return runs
+
+
+def ratios(sizes: dict) -> dict:
+    """Size B over size A for p50 and p95, per case and per layer."""
+    return {case.name: {layer: {stat: sizes["B"]["cases"][case.name][layer][stat]
+                                / sizes["A"]["cases"][case.name][layer][stat] for stat in ("p50", "p95")}
+                        for layer in ("http", "query")}
+            for case in CASES}
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Every measurement, as one JSON-ready dict."""
+    os.environ["ANB_ENV"] = "testing"
+    warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
+    rng = random.Random(7)
+    progress(f"creating database {DATABASE}")
+    recreate_database()
+    app = build_app()
+    sizes = {"A": SIZES["A"], "B": _scaled(SIZES["B"], args.scale)}
+    results = {"machine": machine(app), "requests": args.requests, "page_size": PAGE_SIZE,
+               "sizes": {name: measure_size(app, name, plan, args.requests) for name, plan in sizes.items()}}
+    results["ratios"] = ratios(results["sizes"])
+    results["explain"] = {case.name: explain(app, case) for case in CASES}
+    writes = measure_writes(app, args.write_votes, args.threads, rng)
+    results["writes"] = [{**asdict(write), "per_second": write.per_second} for write in writes]
+    with app.app_context(), db.engine.connect() as connection:
+        progress("verifying the counters against a recount")
+        results["mismatches"] = [asdict(mismatch) for mismatch in counter_mismatches(connection)]
+        results["final_rows"] = table_counts(connection)
+    return results
+
+
+def _scaled(plan: SeedPlan, scale: float) -> SeedPlan:
+    return replace(plan, players=round(plan.players * scale), videos=round(plan.videos * scale),
+                   votes=round(plan.votes * scale))
+
+
+def report(results: dict, out: Callable[[str], None] = print) -> None:
+    """The human-readable report: seeding, ranking latencies and ratios, EXPLAIN, writes, recount."""
+    info = results["machine"]
+    out(f"Machine: {info['cpus']} CPUs, Python {info['python']}, MariaDB {info['mariadb']} "
+        f"(buffer pool {info['innodb_buffer_pool_mib']} MiB), {info['platform']}")
+    for name, size in results["sizes"].items():
+        plan = size["plan"]
+        seeding = ", ".join(f"{phase['name']} {phase['seconds']:.1f} s" for phase in size["seeding"])
+        total = sum(phase["seconds"] for phase in size["seeding"])
+        out(f"\nSize {name}: {plan['players']:,} players, {plan['videos']:,} videos, {plan['votes']:,} votes "
+            f"- seeded in {total:.1f} s ({seeding}); MariaDB quiet {size['settle_seconds']:.0f} s later")
+    out(f"\nRanking, {results['requests']:,} requests per case, page_size {results['page_size']}, cache off "
+        "(ms; http = whole request through the app, query = service.ranking alone)")
+    out("| case | layer | A p50 | A p95 | A mean | B p50 | B p95 | B mean | B/A p50 | B/A p95 |")
+    out("|---|---|---|---|---|---|---|---|---|---|")
+    for case in CASES:
+        for layer in ("http", "query"):
+            a, b = (results["sizes"][size]["cases"][case.name][layer] for size in ("A", "B"))
+            ratio = results["ratios"][case.name][layer]
+            out(f"| {case.name} | {layer} | {a['p50']:.2f} | {a['p95']:.2f} | {a['mean']:.2f} | "
+                f"{b['p50']:.2f} | {b['p95']:.2f} | {b['mean']:.2f} | {_ratio(ratio['p50'])} | "
+                f"{_ratio(ratio['p95'])} |")
+    out("\nEXPLAIN at size B")
+    for name, plan in results["explain"].items():
+        verdict = "ranking index, no filesort" if uses_ranking_index(plan) else "NOT the ranking index"
+        out(f"{name}: {verdict}")
+        for row in plan:
+            out("  " + " ".join(f"{key}={value}" for key, value in row.items()))
+    out("\nVotes through the app (POST /api/public/videos/{id}/vote with a JWT, fresh voter/video pairs)")
+    for write in results["writes"]:
+        latency = write["latency"]
+        out(f"{write['threads']:>2} thread(s): {write['votes']:,} votes, {write['failures']} failed, "
+            f"{write['per_second']:.0f} votes/s (p50 {latency['p50']:.1f} ms, p95 {latency['p95']:.1f} ms)")
+    rows = ", ".join(f"{count:,} {table}" for table, count in results["final_rows"].items())
+    state = "all counters equal the recount" if not results["mismatches"] else (
+        f"{len(results['mismatches'])} COUNTERS DIFFER from the recount")
+    out(f"\nAfterwards: {rows}; {state}")
+
+
+def _ratio(value: float) -> str:
+    flag = "" if value <= TARGET_RATIO else " (over target)"
+    return f"{value:.2f}x{flag}"
+
+
+def main() -> None:
+    """Parse the options, measure, report, and drop anb_bench unless asked to keep it."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=1000, help="timed ranking requests per case and size")
+    parser.add_argument("--write-votes", type=int, default=2000, help="votes per write run")
+    parser.add_argument("--threads", type=int, default=16, help="threads of the concurrent write run")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply size B (e.g. 0.1 for a quick run)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the report")
+    parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database afterwards")
+    args = parser.parse_args()
+    try:
+        results = run(args)
+    finally:
+        if not args.keep:
+            drop_database()
+    if args.json:
+        print(json.dumps(results, indent=2, default=str))
+    else:
+        report(results)
+    if results["mismatches"]:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
