@@ -27,12 +27,13 @@ class User(Base):
 
     __tablename__ = "users"
     __table_args__ = (
-        Index("ix_users_rank_total", text("total_votes DESC"), "id"),
-        Index("ix_users_rank_public", text("public_votes DESC"), "id"),
-        Index("ix_users_rank_jury", text("jury_votes DESC"), "id"),
-        Index("ix_users_city_rank_total", "city", text("total_votes DESC"), "id"),
-        Index("ix_users_city_rank_public", "city", text("public_votes DESC"), "id"),
-        Index("ix_users_city_rank_jury", "city", text("jury_votes DESC"), "id"),
+        # Ranking order plus the "has a processed video" filter: a page's ids come from the index alone.
+        Index("ix_users_rank_total", text("total_votes DESC"), "id", "processed_videos"),
+        Index("ix_users_rank_public", text("public_votes DESC"), "id", "processed_videos"),
+        Index("ix_users_rank_jury", text("jury_votes DESC"), "id", "processed_videos"),
+        Index("ix_users_city_rank_total", "city", text("total_votes DESC"), "id", "processed_videos"),
+        Index("ix_users_city_rank_public", "city", text("public_votes DESC"), "id", "processed_videos"),
+        Index("ix_users_city_rank_jury", "city", text("jury_votes DESC"), "id", "processed_videos"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 
