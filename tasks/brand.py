@@ -12,5 +12,6 @@ def brand_video(job: dict) -> dict:
     """Add the opening and closing cards and the watermark, producing the deliverable file."""
     assets = current_app.config["STATIC_ASSETS"]
     with stage(job, "brand", "branded.mp4") as (source, target, next_job):
-        brand(source, target, card=assets / "anb_card.png", watermark=assets / "anb_watermark.png")
+        brand(source, target, card=assets / "anb_card.png", watermark=assets / "anb_watermark.png",
+              cache_dir=current_app.config["MEDIA_ROOT"] / "cache")
     return next_job

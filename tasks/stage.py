@@ -13,8 +13,8 @@ from pathlib import Path
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
+from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError
-from anb.media.trim import FFmpegError
 from anb.storage import get_storage
 from anb.videos import processing
 

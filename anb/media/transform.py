@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from anb.media.trim import atomic_output, ffmpeg_command, run_ffmpeg
+from anb.media.ffmpeg import atomic_output, ffmpeg_command, run_ffmpeg
 
 FPS = 30
 #: Cheap to write and to decode again in the brand stage, and close to lossless (notes: CRF 16-18).

@@ -69,8 +69,14 @@ def fitted_portrait(media_dir: Path, portrait_clip: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def branded_landscape(media_dir: Path, fitted_landscape: Path, card: Path, watermark: Path) -> Path:
-    return brand(fitted_landscape, media_dir / "branded_landscape.mp4", card, watermark)
+def card_cache(media_dir: Path) -> Path:
+    return media_dir / "cache"
+
+
+@pytest.fixture(scope="session")
+def branded_landscape(media_dir: Path, fitted_landscape: Path, card: Path, watermark: Path,
+                      card_cache: Path) -> Path:
+    return brand(fitted_landscape, media_dir / "branded_landscape.mp4", card, watermark, card_cache)
 
 
 @pytest.fixture

@@ -1,6 +1,8 @@
-"""Stage 3: logo cards at both ends, watermark top-right, final H.264 settings with faststart."""
+"""Stage 3: logo cards at both ends (stream-copied), watermark top-right, final H.264 with faststart."""
 
+import subprocess
 from fractions import Fraction
+from itertools import pairwise
 from pathlib import Path
 
 import numpy as np
@@ -8,8 +10,9 @@ import pytest
 from PIL import Image
 
 from anb.media.brand import brand
+from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError, probe
-from anb.media.trim import FFmpegError
+from anb.media.tools import FFMPEG, FFPROBE
 from tests.media.conftest import FIT_SECONDS
 
 
@@ -20,6 +23,21 @@ def test_output_format_and_duration(branded_landscape: Path, probe_stream) -> No
     assert (stream["codec_name"], stream["pix_fmt"]) == ("h264", "yuv420p")
     assert Fraction(stream["r_frame_rate"]) == 30
     assert int(stream["nb_read_frames"]) == int((FIT_SECONDS + 5) * 30)
+
+
+def test_joined_parts_play_as_one_stream(branded_landscape: Path) -> None:
+    """The stream-copy join must decode cleanly, with one stream and timestamps that only go forward."""
+    decoded = subprocess.run([FFMPEG, "-v", "error", "-nostdin", "-i", str(branded_landscape), "-f", "null",
+                              "-"], capture_output=True, text=True, check=True)
+    assert decoded.stderr == ""
+    packets = subprocess.run([FFPROBE, "-v", "error", "-show_entries", "packet=stream_index,pts,dts",
+                              "-of", "csv=p=0", str(branded_landscape)], capture_output=True, text=True,
+                             check=True).stdout.split()
+    rows = [tuple(int(v) for v in line.split(",")) for line in packets]
+    assert {index for index, _, _ in rows} == {0}
+    dts, pts = [d for _, _, d in rows], sorted(p for _, p, _ in rows)
+    assert all(b > a for a, b in pairwise(dts))
+    assert all(b > a for a, b in pairwise(pts))
 
 
 def test_moov_comes_before_mdat_for_progressive_playback(branded_landscape: Path) -> None:
@@ -45,8 +63,8 @@ def test_watermark_is_in_the_top_right_corner(branded_landscape: Path, fitted_la
 
 
 def test_card_length_is_configurable(tmp_path: Path, fitted_landscape: Path, card: Path,
-                                     watermark: Path) -> None:
-    out = brand(fitted_landscape, tmp_path / "short_cards.mp4", card, watermark, card_seconds=1.0)
+                                     watermark: Path, card_cache: Path) -> None:
+    out = brand(fitted_landscape, tmp_path / "short_cards.mp4", card, watermark, card_cache, card_seconds=1.0)
     assert probe(out).duration == pytest.approx(FIT_SECONDS + 2.0, abs=0.1)
 
 
@@ -54,18 +72,28 @@ def test_corrupt_input_is_a_media_error_and_leaves_nothing(tmp_path: Path, corru
                                                             watermark: Path, temp_files) -> None:
     dst = tmp_path / "branded.mp4"
     with pytest.raises(MediaError):
-        brand(corrupt_clip, dst, card, watermark)
+        brand(corrupt_clip, dst, card, watermark, tmp_path / "cache")
     assert not dst.exists() and not temp_files(tmp_path)
 
 
 def test_missing_input_is_not_a_media_error(tmp_path: Path, card: Path, watermark: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        brand(tmp_path / "absent.mp4", tmp_path / "branded.mp4", card, watermark)
+        brand(tmp_path / "absent.mp4", tmp_path / "branded.mp4", card, watermark, tmp_path / "cache")
 
 
 def test_a_fault_of_ours_is_not_blamed_on_the_video(tmp_path: Path, fitted_landscape: Path,
                                                      watermark: Path, temp_files) -> None:
+    with pytest.raises(FileNotFoundError) as caught:
+        brand(fitted_landscape, tmp_path / "branded.mp4", tmp_path / "missing_card.png", watermark,
+              tmp_path / "cache")
+    assert not isinstance(caught.value, MediaError) and "missing_card.png" in str(caught.value)
+    assert not temp_files(tmp_path)
+
+
+def test_a_failed_encode_is_retryable_not_blamed_on_the_video(tmp_path: Path, fitted_landscape: Path,
+                                                               card: Path, temp_files) -> None:
     with pytest.raises(FFmpegError) as caught:
-        brand(fitted_landscape, tmp_path / "branded.mp4", tmp_path / "missing_card.png", watermark)
-    assert not isinstance(caught.value, MediaError) and "missing_card.png" in caught.value.stderr
+        brand(fitted_landscape, tmp_path / "branded.mp4", card, tmp_path / "missing_mark.png",
+              tmp_path / "cache")
+    assert not isinstance(caught.value, MediaError) and "missing_mark.png" in caught.value.stderr
     assert not temp_files(tmp_path)
