@@ -12,9 +12,9 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 120
 graceful_timeout = 30
-keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
+# otherwise a request can race a closing connection and fail with 502.
+keepalive = 75
 pidfile = str(_var / "run" / "gunicorn.pid")
 accesslog = str(_var / "log" / "gunicorn-access.log")
 errorlog = str(_var / "log" / "gunicorn-error.log")

@@ -33,6 +33,13 @@ def summary_rows(csv_prefix: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(stats))
 
 
+def failure_lines(csv_prefix: Path) -> list[str]:
+    """Why requests failed, as Locust recorded it (e.g. "POST /api/auth/login: login answered 429 x 3")."""
+    with open(f"{csv_prefix}_failures.csv", newline="") as failures:
+        return [f"{row['Method']} {row['Name']}: {row['Error']} x {row['Occurrences']}"
+                for row in csv.DictReader(failures)]
+
+
 def report(scenario: str, users: int, rows: list[dict[str, str]]) -> None:
     """One Markdown table row per endpoint."""
     for row in rows:
@@ -51,6 +58,7 @@ def main() -> None:
     args = parser.parse_args()
     print("| scenario | users | request | count | failures | req/s | p50 ms | p95 ms | p99 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
+    failures: list[str] = []
     for scenario in args.scenarios:
         locustfile, default_users = SCENARIOS[scenario]
         users = args.users or default_users
@@ -58,6 +66,9 @@ def main() -> None:
             prefix = Path(folder) / scenario
             run_locust(locustfile, users, args.seconds, prefix)
             report(scenario, users, summary_rows(prefix))
+            failures.extend(failure_lines(prefix))
+    for line in failures:
+        print(f"failures: {line}")
 
 
 if __name__ == "__main__":
