@@ -10,10 +10,15 @@ NOT_STRING = "Debe ser un texto."
 NOT_INTEGER = "Debe ser un número entero."
 BLANK = "Este campo no puede estar vacío."
 TOO_LONG = "Debe tener como máximo {max} caracteres."
+#: Far beyond any real listing, and small enough that (page - 1) * page_size stays a valid SQL OFFSET.
+MAX_PAGE = 1_000_000
+PAGE_RANGE = f"Debe estar entre 1 y {MAX_PAGE}."
 
 
 class BaseSchema(Schema):
     """Ignores fields a client may send but the API does not use, so old clients keep working."""
+
+    error_messages = {"type": "Se esperaba un objeto JSON."}
 
     class Meta:
         unknown = EXCLUDE
@@ -51,8 +56,8 @@ class EmailField(fields.Email):
 class PageArgsSchema(BaseSchema):
     """`page` ≥ 1 (default 1) and `page_size` 1–100 (default 20), the contract's paging everywhere."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="Debe ser un entero ≥ 1."),
-                          error_messages={"invalid": NOT_INTEGER})
+    page = fields.Integer(load_default=1, error_messages={"invalid": NOT_INTEGER},
+                          validate=validate.Range(min=1, max=MAX_PAGE, error=PAGE_RANGE))
     page_size = fields.Integer(load_default=20,
                                validate=validate.Range(min=1, max=100, error="Debe estar entre 1 y 100."),
                                error_messages={"invalid": NOT_INTEGER})

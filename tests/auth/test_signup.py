@@ -71,6 +71,13 @@ def test_signup_lists_every_missing_field(client):
     assert set(response.get_json()["errors"]) == set(VALID)
 
 
+def test_signup_rejects_json_that_is_not_an_object(client):
+    response = client.post("/api/auth/signup", json=["not", "an", "object"])
+
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"_schema": ["Se esperaba un objeto JSON."]}
+
+
 def test_signup_rejects_malformed_json(client):
     response = client.post("/api/auth/signup", data='{"email": ', content_type="application/json")
 
