@@ -38,3 +38,14 @@ def test_openapi_and_swagger_ui_are_served(client):
     assert spec.status_code == 200
     assert "/api/auth/signup" in spec.get_json()["paths"]
     assert client.get("/api/docs").status_code == 200
+
+
+def test_database_down_during_a_request_is_json_503(_migrated_database):
+    from anb import create_app
+    from tests.health.test_health import DatabaseDown
+
+    response = create_app(DatabaseDown).test_client().post(
+        "/api/auth/login", json={"email": "ana@example.com", "password": "whatever-pass"})
+
+    assert response.status_code == 503
+    assert response.get_json()["message"].startswith("La base de datos no está disponible")
