@@ -27,7 +27,7 @@ class NotDeletable(Exception):
 
 def parse_id(value: str) -> int | None:
     """The numeric id inside an opaque id string, or None if it cannot be one."""
-    return int(value) if value.isdigit() and len(value) < 19 else None
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 def upload(owner: User, title: str, file: FileStorage) -> Video:

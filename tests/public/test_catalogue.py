@@ -49,7 +49,7 @@ def test_one_public_video_and_404_for_unpublished_or_missing(client, user, make_
     pending = make_video(user, VideoStatus.PROCESSING)
 
     assert client.get(f"/api/public/videos/{published.id}").get_json()["video_id"] == str(published.id)
-    for video_id in (pending.id, published.id + 100, "abc"):
+    for video_id in (pending.id, published.id + 100, "abc", "²", "9" * 40):
         response = client.get(f"/api/public/videos/{video_id}")
         assert response.status_code == 404
         assert response.get_json()["message"] == "Video no encontrado."
