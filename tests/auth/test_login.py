@@ -3,6 +3,9 @@
 import jwt as pyjwt
 import pytest
 
+from anb import create_app
+from anb.extensions import limiter
+from config import TestingConfig
 from tests.conftest import PASSWORD
 
 
@@ -49,3 +52,23 @@ def test_login_upgrades_a_hash_made_with_older_parameters(client, user, app):
 
     db.session.refresh(user)
     assert f"m={app.config['ARGON2_MEMORY_COST_KIB']}" in user.password_hash
+
+
+class RateLimited(TestingConfig):
+    RATELIMIT_ENABLED = True
+    LOGIN_RATE_LIMIT = "3 per minute"
+
+
+def test_repeated_logins_are_limited_per_account_with_a_json_429(user):
+    app = create_app(RateLimited)
+    with app.app_context():
+        limiter.reset()
+        client = app.test_client()
+        attempts = [client.post("/api/auth/login", json={"email": user.email, "password": "wrong-password"})
+                    for _ in range(4)]
+        other_account = client.post("/api/auth/login", json={"email": "other@example.com", "password": "x"})
+
+    assert [response.status_code for response in attempts] == [401, 401, 401, 429]
+    assert attempts[-1].get_json()["code"] == 429 and attempts[-1].get_json()["message"]
+    assert "Retry-After" in attempts[-1].headers
+    assert other_account.status_code == 401

@@ -6,8 +6,10 @@ import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from anb.extensions import db
+from anb import create_app
+from anb.extensions import db, limiter
 from anb.models import Role, User, Video, VideoStatus, Vote
+from config import TestingConfig
 from tests.conftest import bearer
 
 VOTED = {"message": "Voto registrado exitosamente."}
@@ -125,3 +127,22 @@ def test_counters_match_a_recount_after_a_random_burst(app, make_user, make_vide
 
 def _count(*conditions) -> int:
     return db.session.execute(db.select(db.func.count(Vote.id)).where(*conditions)).scalar()
+
+
+class VoteRateLimited(TestingConfig):
+    RATELIMIT_ENABLED = True
+    VOTE_RATE_LIMIT = "2 per minute"
+
+
+def test_votes_are_rate_limited_per_account(user, make_user, make_video):
+    video_ids = [make_video(user).id for _ in range(3)]
+    headers = bearer(make_user())
+    app = create_app(VoteRateLimited)
+    with app.app_context():
+        limiter.reset()
+        client = app.test_client()
+        statuses = [vote(client, video_id, headers).status_code for video_id in video_ids]
+
+    assert statuses == [200, 200, 429]
+    db.session.rollback()  # the votes were committed by the other app's connection
+    assert _count() == 2
