@@ -37,7 +37,11 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from anb import create_app  # noqa: E402
-from anb.cli.seed import (  # noqa: E402
+from anb.extensions import db  # noqa: E402
+from anb.models import User, Video  # noqa: E402
+from anb.public import service  # noqa: E402
+from anb.security import hash_password  # noqa: E402
+from anb.seeding import (  # noqa: E402
     SEED_PASSWORD,
     Phase,
     SeedPlan,
@@ -46,10 +50,6 @@ from anb.cli.seed import (  # noqa: E402
     seed,
     table_counts,
 )
-from anb.extensions import db  # noqa: E402
-from anb.models import User, Video  # noqa: E402
-from anb.public import service  # noqa: E402
-from anb.security import hash_password  # noqa: E402
 from config import TestingConfig, mysql_url  # noqa: E402
 
 DATABASE = "anb_bench"
