@@ -62,6 +62,21 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop NAME PIDFILE: TERM (a Celery worker finishes its task), then KILL after 30 s (its task is redelivered).
+stop() {
+  local pid
+  if running "$2"; then
+    pid=$(cat "$2")
+    echo "Stopping $1"
+    kill -TERM "$pid"
+    for _ in $(seq 120); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  fi
+  rm -f "$2"
+}
+
 start_mariadb() {
   mariadb-admin ping >/dev/null 2>&1 && return
   say "Starting MariaDB"
