@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from anb.extensions import cache, db
 from anb.models import Role, User, Video, VideoStatus, Vote
-from anb.videos.service import parse_id
+from anb.videos.service import find_video, parse_id
 
 #: Attempts for a vote whose transaction the database chose as a deadlock victim.
 VOTE_ATTEMPTS = 3
@@ -47,8 +47,7 @@ def catalogue(offset: int, limit: int, city: str | None = None) -> list[Video]:
 
 def public_video(video_id: str) -> Video:
     """The processed video with this id, or VideoNotFound."""
-    numeric_id = parse_id(video_id)
-    video = db.session.get(Video, numeric_id) if numeric_id is not None else None
+    video = find_video(video_id)
     if video is None or video.status != VideoStatus.PROCESSED:
         raise VideoNotFound(video_id)
     return video
@@ -66,7 +65,6 @@ def vote(video_id: str, voter: User, origin: VoteOrigin) -> None:
             db.session.rollback()
             if exc.orig.args[0] != ER.LOCK_DEADLOCK or attempt == VOTE_ATTEMPTS:
                 raise
-    return None
 
 
 def _vote_once(video_id: int, voter: User, origin: VoteOrigin) -> None:

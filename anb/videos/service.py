@@ -74,10 +74,15 @@ def own_videos(owner: User, offset: int, limit: int) -> list[Video]:
     return list(db.session.execute(query).scalars())
 
 
+def find_video(video_id: str) -> Video | None:
+    """The video with this opaque id, or None (also for an id that cannot be one)."""
+    numeric_id = parse_id(video_id)
+    return db.session.get(Video, numeric_id) if numeric_id is not None else None
+
+
 def owned_video(video_id: str) -> Video | None:
     """The signed-in player's video with this id; None if there is none; NotOwner if it is another's."""
-    numeric_id = parse_id(video_id)
-    video = db.session.get(Video, numeric_id) if numeric_id is not None else None
+    video = find_video(video_id)
     if video is not None and video.owner_id != current_user.id:
         raise NotOwner(video_id)
     return video
