@@ -1,19 +1,58 @@
-"""Faults from the infrastructure become the contract's JSON 503 instead of a bare 500."""
+"""The contract's error format, in one place: the body, its default messages, and the handlers that turn
+infrastructure faults (a database or broker out of reach) into a JSON 503 instead of a bare 500.
+
+Nginx's own JSON error pages are made from the same messages.
+"""
 
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
+from typing import Any
 
 from flask import Flask
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
-from anb.api import error_body
-
 log = logging.getLogger(__name__)
+
+#: The message a client sees when the code that failed gave none of its own.
+DEFAULT_MESSAGES = {
+    400: "Solicitud inválida.",
+    401: "Falta de autenticación.",
+    403: "No tienes permiso para acceder a este recurso.",
+    404: "Recurso no encontrado.",
+    405: "Método no permitido para este recurso.",
+    409: "Conflicto con el estado actual del recurso.",
+    413: "Error en el archivo (tipo o tamaño inválido).",
+    415: "Tipo de contenido no soportado.",
+    422: "Datos de entrada inválidos.",
+    429: "Demasiadas solicitudes. Intenta de nuevo más tarde.",
+    500: "Error interno del servidor.",
+    502: "Servicio no disponible temporalmente.",
+    503: "Servicio no disponible temporalmente.",
+    504: "El servidor tardó demasiado en responder.",
+}
+VALIDATION_MESSAGE = "Datos de entrada inválidos."
+QUERY_MESSAGE = "Parámetro inválido en la consulta."
+INVALID_JSON_MESSAGE = "El cuerpo de la solicitud no es un JSON válido."
+DATABASE_DOWN_MESSAGE = "La base de datos no está disponible. Intenta de nuevo más tarde."
+BROKER_DOWN_MESSAGE = "El sistema de procesamiento no está disponible. Intenta de nuevo más tarde."
 
 #: pymysql's "cannot connect", "server has gone away" and "lost connection" codes.
 CONNECTION_ERRORS = {2003, 2006, 2013}
+
+
+def error_body(code: int, message: str | None = None, errors: dict | None = None) -> dict[str, Any]:
+    """The contract's error body: code, HTTP reason, Spanish message and, for validation, errors."""
+    body: dict[str, Any] = {
+        "code": code,
+        "status": HTTPStatus(code).phrase,
+        "message": message or DEFAULT_MESSAGES.get(code, HTTPStatus(code).phrase),
+    }
+    if errors:
+        body["errors"] = errors
+    return body
 
 
 def init_error_handlers(app: Flask) -> None:
@@ -26,11 +65,11 @@ def _database_error(error: DatabaseError):
     code = error.orig.args[0] if error.orig is not None and error.orig.args else None
     if error.connection_invalidated or code in CONNECTION_ERRORS:
         log.error("database unavailable: %s", error.orig)
-        return error_body(503, "La base de datos no está disponible. Intenta de nuevo más tarde."), 503
+        return error_body(503, DATABASE_DOWN_MESSAGE), 503
     log.exception("database error")
     return error_body(500), 500
 
 
 def _broker_unavailable(error: BrokerError):
     log.error("broker unavailable: %s", error)
-    return error_body(503, "El sistema de procesamiento no está disponible. Intenta de nuevo más tarde."), 503
+    return error_body(503, BROKER_DOWN_MESSAGE), 503

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from anb.models import Video
+from anb.storage import get_storage
+
 REQUIRED = "Este campo es obligatorio."
 NOT_NULL = "Este campo no puede ser nulo."
 NOT_STRING = "Debe ser un texto."
@@ -66,3 +69,8 @@ class PageArgsSchema(BaseSchema):
     def offset(args: dict) -> int:
         """The index of the first row on the requested page."""
         return (args["page"] - 1) * args["page_size"]
+
+
+def processed_url(video: Video) -> str | None:
+    """The public URL of the processed file, None until there is one."""
+    return get_storage().url(video.processed_key) if video.processed_key else None

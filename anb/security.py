@@ -6,10 +6,13 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 
-from anb.api import error_body
+from anb.errors import error_body
 from anb.extensions import db, jwt
 from anb.models import User
 
+#: The password policy, checked by the signup schema and the admin CLI alike; the maximum bounds hashing work.
+MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128
 #: Compared against when the email is unknown, so a miss costs the same time as a wrong password.
 _DUMMY_PASSWORD = "not-a-real-password"
 

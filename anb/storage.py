@@ -26,10 +26,6 @@ class Storage(ABC):
         """Store ``source`` (a file to move in, or a stream to copy) under ``key``; return its size."""
 
     @abstractmethod
-    def open(self, key: str) -> BinaryIO:
-        """A readable binary stream of the stored file."""
-
-    @abstractmethod
     def url(self, key: str) -> str:
         """The URL the web server serves ``key`` under (relative to the API host)."""
 
@@ -85,9 +81,6 @@ class LocalStorage(Storage):
         os.chmod(part.name, self.FILE_MODE)
         os.replace(part.name, target)
         return target.stat().st_size
-
-    def open(self, key: str) -> BinaryIO:
-        return self.path(key).open("rb")
 
     def url(self, key: str) -> str:
         return f"{self.url_prefix}/{key}"

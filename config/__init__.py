@@ -9,6 +9,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from kombu import Exchange, Queue
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,6 +44,12 @@ def mysql_url(user: str, password: str, database: str) -> str:
     return f"mysql+pymysql://{user}:{password}@{host}:{port}/{database}?charset=utf8mb4"
 
 
+#: The processing chain's queues, in order; stage ``tasks.<queue>`` is routed to queue ``<queue>``.
+PIPELINE_QUEUES = ("trim", "transform", "brand", "finalize")
+#: The default queue of a task no route names: declared nowhere, so sending one fails loudly.
+UNROUTED_QUEUE = "unrouted"
+
+
 def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
     """Celery's settings as one nested dict (Flask's celery pattern), shared by every deployment."""
     return {
@@ -56,15 +64,12 @@ def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
         "worker_prefetch_multiplier": 1,
         "task_serializer": "json",
         "accept_content": ["json"],
-        "task_default_queue": "finalize",
-        "task_routes": {
-            "tasks.trim.*": {"queue": "trim"},
-            "tasks.transform.*": {"queue": "transform"},
-            "tasks.brand.*": {"queue": "brand"},
-            "tasks.finalize.*": {"queue": "finalize"},
-        },
+        "task_queues": [Queue(queue, Exchange(queue), routing_key=queue) for queue in PIPELINE_QUEUES],
+        "task_create_missing_queues": False,
+        "task_default_queue": UNROUTED_QUEUE,
+        "task_routes": {f"tasks.{queue}.*": {"queue": queue} for queue in PIPELINE_QUEUES},
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        "imports": ["tasks.trim", "tasks.transform", "tasks.brand", "tasks.finalize"],
+        "imports": [f"tasks.{queue}" for queue in PIPELINE_QUEUES],
     }
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from anb.media.synthetic import make_clip  # noqa: E402
 from anb.media.tools import FFMPEG  # noqa: E402
 
 BENCH_DIR = ROOT / "var" / "bench"
@@ -86,20 +87,9 @@ def source_clip(name: str) -> Path:
     """Generate the benchmark input once (with audio, like an upload) and reuse it afterwards."""
     width, height, seconds = CLIPS[name]
     path = BENCH_DIR / f"{name}_{seconds}s.mp4"
-    if path.exists():
-        return path
-    BENCH_DIR.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".part.mp4")
-    subprocess.run(
-        [FFMPEG, "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=s={width}x{height}:r=30:d={seconds}",
-         "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:d={seconds}",
-         "-vf", "noise=alls=6:allf=t", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
-         "-maxrate", "16M", "-bufsize", "32M", "-g", "60", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-b:a", "128k", "-shortest", str(tmp)],
-        check=True,
-    )
-    os.replace(tmp, path)
+    if not path.exists():
+        BENCH_DIR.mkdir(parents=True, exist_ok=True)
+        make_clip(path, width, height, seconds, phone_like=True)
     return path
 
 

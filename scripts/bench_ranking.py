@@ -37,19 +37,12 @@ from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
 
 from anb import create_app  # noqa: E402
+from anb.cli.seeding import SEED_PASSWORD, Phase, SeedPlan, insert_users, seed  # noqa: E402
+from anb.counters import counter_mismatches, table_counts  # noqa: E402
 from anb.extensions import db  # noqa: E402
 from anb.models import User, Video  # noqa: E402
-from anb.public import service  # noqa: E402
+from anb.public.ranking import ranking  # noqa: E402
 from anb.security import hash_password  # noqa: E402
-from anb.seeding import (  # noqa: E402
-    SEED_PASSWORD,
-    Phase,
-    SeedPlan,
-    counter_mismatches,
-    insert_users,
-    seed,
-    table_counts,
-)
 from config import TestingConfig, mysql_url  # noqa: E402
 
 DATABASE = "anb_bench"
@@ -207,12 +200,12 @@ def time_requests(app: Flask, case: RankingCase, requests: int) -> tuple[Latency
 
 
 def time_queries(app: Flask, case: RankingCase, requests: int) -> Latency:
-    """Latency of the ranking query alone (service.ranking without its cache), one transaction each."""
+    """Latency of the ranking query alone (ranking without its cache), one transaction each."""
     with app.app_context():
         samples = []
         for index in range(WARM_UP + requests):
             started = time.perf_counter()
-            service.ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
+            ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
             db.session.rollback()
             if index >= WARM_UP:
                 samples.append(time.perf_counter() - started)
@@ -229,7 +222,7 @@ def explain(app: Flask, case: RankingCase) -> list[dict]:
     with app.app_context():
         event.listen(db.engine, "before_cursor_execute", capture)
         try:
-            service.ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
+            ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
         finally:
             event.remove(db.engine, "before_cursor_execute", capture)
         statement, parameters = captured[-1]
@@ -365,7 +358,7 @@ def report(results: dict, out: Callable[[str], None] = print) -> None:
         out(f"\nSize {name}: {plan['players']:,} players, {plan['videos']:,} videos, {plan['votes']:,} votes "
             f"- seeded in {total:.1f} s ({seeding}); MariaDB quiet {size['settle_seconds']:.0f} s later")
     out(f"\nRanking, {results['requests']:,} requests per case, page_size {results['page_size']}, cache off "
-        "(ms; http = whole request through the app, query = service.ranking alone)")
+        "(ms; http = whole request through the app, query = ranking alone)")
     out("| case | layer | A p50 | A p95 | A mean | B p50 | B p95 | B mean | B/A p50 | B/A p95 |")
     out("|---|---|---|---|---|---|---|---|---|---|")
     for case in CASES:

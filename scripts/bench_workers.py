@@ -20,12 +20,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 VHOST = "anb_bench"
-QUEUES = ("trim", "transform", "brand", "finalize")
-#: layout name -> one (queues, concurrency) per worker process
-LAYOUTS = {
-    "per-queue (up's layout)": [((queue,), 1) for queue in QUEUES],
-    "one worker, all queues, -c 2": [(QUEUES, 2)],
-}
+
+
+def layouts() -> dict[str, list[tuple[tuple[str, ...], int]]]:
+    """Layout name -> one (queues, concurrency) per worker process (read after load_env: config reads env)."""
+    from config import PIPELINE_QUEUES
+
+    return {
+        "per-queue (up's layout)": [((queue,), 1) for queue in PIPELINE_QUEUES],
+        "one worker, all queues, -c 2": [(PIPELINE_QUEUES, 2)],
+    }
 
 
 def load_env() -> None:
@@ -69,11 +73,12 @@ def run_layout(owner, clip: Path, count: int) -> float:
     from anb.extensions import db
     from anb.models import Video, VideoStatus
     from anb.storage import get_storage
+    from anb.videos import keys
     from tasks import pipeline
 
     storage, videos = get_storage(), []
     for number in range(count):
-        key = f"original/bench-{uuid.uuid4().hex}.mp4"
+        key = keys.original_key()
         with clip.open("rb") as source:
             storage.save(key, source)
         videos.append(Video(owner=owner, title=f"bench {number}", original_key=key))
@@ -98,14 +103,12 @@ def run_layout(owner, clip: Path, count: int) -> float:
 
 def bench_clip(folder: Path) -> Path:
     """A 34 s 1080x1920 phone clip with audio (generated once)."""
+    from anb.media.synthetic import make_clip
+
     clip = folder / "phone-34s.mp4"
     if not clip.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                        "testsrc2=size=1080x1920:rate=30:duration=34",
-                        "-f", "lavfi", "-i", "sine=duration=34",
-                        "-c:v", "libx264", "-preset", "veryfast", "-crf", "20", "-pix_fmt", "yuv420p",
-                        "-c:a", "aac", "-shortest", str(clip)], check=True)
+        make_clip(clip, 1080, 1920, 34, phone_like=True)
     return clip
 
 
@@ -129,7 +132,7 @@ def main() -> None:
         db.session.commit()
         try:
             print(f"{args.videos} videos of 34 s 1080x1920 per layout, 2 cores")
-            for name, layout in LAYOUTS.items():
+            for name, layout in layouts().items():
                 workers = start_workers(layout)
                 try:
                     elapsed = run_layout(owner, clip, args.videos)
@@ -145,10 +148,11 @@ def cleanup(owner) -> None:
     from anb.extensions import db
     from anb.models import Video
     from anb.storage import get_storage
+    from anb.videos import keys
 
     storage = get_storage()
     for video in db.session.execute(db.select(Video).where(Video.owner_id == owner.id)).scalars():
-        for key in filter(None, (video.original_key, video.processed_key, f"work/{video.id}/")):
+        for key in keys.video_keys(video.original_key, video.processed_key, video.id):
             storage.delete(key)
     db.session.delete(owner)
     db.session.commit()

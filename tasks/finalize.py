@@ -6,7 +6,7 @@ from celery import shared_task
 from celery.exceptions import Ignore
 
 from anb.storage import get_storage
-from anb.videos import processing
+from anb.videos import keys, processing
 from tasks.stage import STAGE_OPTIONS, discard_work
 
 log = logging.getLogger(__name__)
@@ -17,7 +17,7 @@ def publish_video(job: dict) -> None:
     """Move the result to its public place, mark the video processed, and drop the intermediates."""
     video_id = job["video_id"]
     storage = get_storage()
-    processed_key = f"processed/{video_id}.mp4"
+    processed_key = keys.processed_key(video_id)
     if storage.exists(job["input"]):
         with storage.local_path(job["input"]) as branded:
             storage.save(processed_key, branded)

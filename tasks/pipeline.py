@@ -6,11 +6,8 @@ from celery import chain
 
 from tasks.brand import brand_video
 from tasks.finalize import publish_video
-from tasks.stage import work_prefix
 from tasks.transform import fit_video
 from tasks.trim import trim_video
-
-__all__ = ["build_chain", "start", "work_prefix"]
 
 
 def build_chain(video_id: int, original_key: str) -> chain:

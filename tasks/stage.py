@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError
 from anb.storage import get_storage
-from anb.videos import processing
+from anb.videos import keys, processing
 
 log = logging.getLogger(__name__)
 
@@ -26,14 +26,9 @@ FRIENDLY_ERRORS = {
 INTERNAL_ERROR = "Error interno al procesar el video. Intenta subirlo de nuevo."
 
 
-def work_prefix(video_id: int) -> str:
-    """The storage prefix of a video's intermediates, removed when its chain ends."""
-    return f"work/{video_id}/"
-
-
 def discard_work(video_id: int) -> None:
     """Remove a video's intermediates."""
-    get_storage().delete(work_prefix(video_id))
+    get_storage().delete(keys.work_prefix(video_id))
 
 
 def on_stage_failure(task, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo) -> None:
@@ -48,7 +43,8 @@ def on_stage_failure(task, exc: BaseException, task_id: str, args: tuple, kwargs
         discard_work(video_id)
 
 
-#: Options of every stage task: transient faults retried with backoff, bad media failing at once.
+#: Options of every stage task: transient faults retried with backoff, bad media failing at once
+#: (acks_late and reject_on_worker_lost come from the Celery config, for every task).
 STAGE_OPTIONS = {
     "autoretry_for": (OperationalError, FFmpegError, OSError),
     "retry_backoff": 2,
@@ -56,8 +52,6 @@ STAGE_OPTIONS = {
     "retry_jitter": True,
     "max_retries": 3,
     "on_failure": on_stage_failure,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
 }
 
 
@@ -73,6 +67,6 @@ def stage(job: dict, name: str, output_name: str) -> Iterator[tuple[Path, Path, 
         discard_work(video_id)
         raise Ignore()
     storage = get_storage()
-    output_key = f"{work_prefix(video_id)}{output_name}"
+    output_key = keys.work_key(video_id, output_name)
     with storage.local_path(job["input"]) as source, storage.output_path(output_key) as target:
         yield source, target, {"video_id": video_id, "input": output_key}

@@ -1,28 +1,18 @@
-"""Small generated media files for the tests: real clips made by ffmpeg, and convincing fakes."""
+"""Media for the tests: bad inputs that only pretend to be videos, and ways to look inside outputs."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 import numpy as np
 from PIL import Image
 
-from anb.media.tools import FFMPEG
+from anb.media.tools import FFMPEG, FFPROBE
 
-
-def make_clip(path: Path, width: int, height: int, seconds: float, *, audio: bool = True,
-              faststart: bool = True) -> Path:
-    """An H.264 MP4 of moving test pattern (and a tone), ``width``x``height``, ``seconds`` long."""
-    command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-y",
-               "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate=30:duration={seconds}"]
-    if audio:
-        command += ["-f", "lavfi", "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "aac"]
-    command += ["-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-shortest"]
-    if faststart:
-        command += ["-movflags", "+faststart"]
-    subprocess.run([*command, str(path)], check=True)
-    return path
+#: How long the media tests' fitted clips are.
+FIT_SECONDS = 3.0
 
 
 def make_audio_only(path: Path, seconds: float) -> Path:
@@ -47,13 +37,29 @@ def truncated_copy(source: Path, path: Path, fraction: float = 0.5) -> Path:
     return path
 
 
-def frame_at(path: Path, seconds: float, size: tuple[int, int] = (1280, 720)) -> np.ndarray:
-    """The decoded frame at ``seconds`` as an RGB array of ``size``."""
+def video_stream(path: Path, count_frames: bool = True) -> dict:
+    """ffprobe's description of the first video stream, with decoded frames counted if asked."""
+    counting = ["-count_frames"] if count_frames else []
+    result = subprocess.run(
+        [FFPROBE, "-v", "error", "-select_streams", "v:0", *counting, "-print_format", "json",
+         "-show_streams", str(path)], capture_output=True, text=True, check=True)
+    return json.loads(result.stdout)["streams"][0]
+
+
+def frame_at(path: Path, seconds: float = 0.0, *, from_end: float | None = None,
+             size: tuple[int, int] | None = None) -> np.ndarray:
+    """One decoded frame (at ``seconds``, or ``from_end`` seconds before the end) as an RGB array,
+    scaled to ``size`` if given."""
+    seek = ["-sseof", f"-{from_end}"] if from_end is not None else ["-ss", f"{seconds:.3f}"]
+    if size is None:
+        stream = video_stream(path, count_frames=False)
+        size = (stream["width"], stream["height"])
     width, height = size
-    command = [FFMPEG, "-hide_banner", "-loglevel", "error", "-ss", f"{seconds:.3f}", "-i", str(path),
-               "-frames:v", "1", "-s", f"{width}x{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"]
-    raw = subprocess.run(command, capture_output=True, check=True).stdout
-    return np.frombuffer(raw, dtype=np.uint8).reshape(height, width, 3)
+    result = subprocess.run(
+        [FFMPEG, "-v", "error", "-nostdin", *seek, "-i", str(path), "-frames:v", "1",
+         "-s", f"{width}x{height}", "-f", "rawvideo", "-pix_fmt", "rgb24", "-"],
+        capture_output=True, check=True)
+    return np.frombuffer(result.stdout, np.uint8).reshape(height, width, 3)
 
 
 def image_as_array(path: Path, size: tuple[int, int] = (1280, 720)) -> np.ndarray:
@@ -65,3 +71,8 @@ def image_as_array(path: Path, size: tuple[int, int] = (1280, 720)) -> np.ndarra
 def mean_difference(first: np.ndarray, second: np.ndarray) -> float:
     """Mean absolute difference per channel, 0 (same) to 255."""
     return float(np.abs(first.astype(np.int16) - second.astype(np.int16)).mean())
+
+
+def leftovers(directory: Path) -> list[str]:
+    """Temporary stage files left in a directory (there should never be any)."""
+    return sorted(path.name for path in directory.iterdir() if ".part" in path.name)

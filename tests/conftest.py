@@ -4,28 +4,26 @@ from __future__ import annotations
 
 import io
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from flask_jwt_extended import create_access_token
 from flask_migrate import upgrade
 from sqlalchemy import inspect, text
 
 from anb import create_app
 from anb.extensions import cache, db
+from anb.media.synthetic import make_clip
 from anb.models import Base, Role, User, Video, VideoStatus
 from anb.security import hash_password
 from anb.storage import get_storage
-from anb.videos import processing
+from anb.videos import keys, processing
 from config import TestingConfig
-from tests.clips import make_audio_only, make_clip, make_webm, truncated_copy
+from tests.clips import make_audio_only, make_webm, truncated_copy
+from tests.helpers import PASSWORD, bearer
 from tests.worker import Worker
-
-PASSWORD = "correct-horse-9"
 
 
 @pytest.fixture(scope="session")
@@ -110,23 +108,18 @@ def make_video(app: Flask) -> Callable[..., Video]:
 
     def make(owner: User, status: VideoStatus = VideoStatus.PROCESSED, title: str = "Triple") -> Video:
         storage = get_storage()
-        video = Video(owner=owner, title=title, original_key=f"original/{uuid.uuid4().hex}.mp4")
+        video = Video(owner=owner, title=title, original_key=keys.original_key())
         storage.save(video.original_key, io.BytesIO(b"original bytes"))
         if status != VideoStatus.PROCESSED:
             video.status = status
         db.session.add(video)
         db.session.commit()
         if status == VideoStatus.PROCESSED:
-            storage.save(f"processed/{video.id}.mp4", io.BytesIO(b"processed bytes"))
-            processing.mark_processed(video.id, f"processed/{video.id}.mp4")
+            storage.save(keys.processed_key(video.id), io.BytesIO(b"processed bytes"))
+            processing.mark_processed(video.id, keys.processed_key(video.id))
         return video
 
     return make
-
-
-def bearer(user: User, **token_options) -> dict[str, str]:
-    """Authorization headers carrying a fresh access token for ``user``."""
-    return {"Authorization": f"Bearer {create_access_token(identity=user, **token_options)}"}
 
 
 @pytest.fixture

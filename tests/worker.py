@@ -11,9 +11,9 @@ from pathlib import Path
 
 from anb.extensions import db
 from anb.models import Video, VideoStatus
+from config import PIPELINE_QUEUES
 
 ROOT = Path(__file__).resolve().parent.parent
-QUEUES = "trim,transform,brand,finalize"
 FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
 
 
@@ -30,8 +30,8 @@ class Worker:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "-Q", QUEUES, "-c", "1",
-             "--without-mingle", "--without-gossip", "-n", f"test-{time.monotonic_ns()}@%h",
+            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "-Q", ",".join(PIPELINE_QUEUES),
+             "-c", "1", "--without-mingle", "--without-gossip", "-n", f"test-{time.monotonic_ns()}@%h",
              "--loglevel", "INFO"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60

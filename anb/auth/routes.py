@@ -41,7 +41,8 @@ class Signup(MethodView):
     def post(self, data: dict):
         """Registrar un jugador."""
         try:
-            user = service.register(data)
+            user = service.register(data["email"], data["password1"], first_name=data["first_name"],
+                                    last_name=data["last_name"], city=data["city"], country=data["country"])
         except service.EmailTaken as taken:
             abort(400, message=f"El correo {taken} ya está registrado.",
                   errors={"email": ["Este correo ya está registrado."]})

@@ -5,9 +5,7 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validates_schema
 
 from anb.schemas import NOT_NULL, REQUIRED, BaseSchema, EmailField, text_field
-
-MIN_PASSWORD_LENGTH = 8
-MAX_PASSWORD_LENGTH = 128
+from anb.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class SignupSchema(BaseSchema):

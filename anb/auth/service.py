@@ -7,7 +7,7 @@ from flask_jwt_extended import create_access_token
 from sqlalchemy.exc import IntegrityError
 
 from anb.extensions import db
-from anb.models import User
+from anb.models import Role, User
 from anb.security import hash_password, needs_rehash, verify_password
 
 
@@ -25,14 +25,14 @@ def find_by_email(email: str) -> User | None:
     return db.session.execute(db.select(User).filter_by(email=normalize_email(email))).scalar_one_or_none()
 
 
-def register(data: dict) -> User:
-    """Create a player account, or raise EmailTaken; the unique index settles concurrent signups."""
-    email = normalize_email(data["email"])
+def register(email: str, password: str, *, first_name: str, last_name: str, city: str, country: str,
+             role: Role = Role.PLAYER) -> User:
+    """Create an account in one commit, or raise EmailTaken; the unique index settles concurrent signups."""
+    email = normalize_email(email)
     if find_by_email(email) is not None:
         raise EmailTaken(email)
-    user = User(email=email, password_hash=hash_password(data["password1"]),
-                first_name=data["first_name"], last_name=data["last_name"],
-                city=data["city"], country=data["country"])
+    user = User(email=email, password_hash=hash_password(password), first_name=first_name,
+                last_name=last_name, city=city, country=country, role=role)
     db.session.add(user)
     try:
         db.session.commit()

@@ -6,8 +6,9 @@ import time
 import click
 from flask.cli import AppGroup
 
+from anb.cli.seeding import CITIES, SeedPlan, production_refused, seed
+from anb.counters import counter_mismatches, table_counts
 from anb.extensions import db
-from anb.seeding import CITIES, SeedPlan, counter_mismatches, production_refused, seed, table_counts
 
 seed_cli = AppGroup("seed", help="Fill the database with fake data for benchmarks (never in production).")
 

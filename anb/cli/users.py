@@ -8,9 +8,16 @@ from flask.cli import AppGroup
 from anb.auth import service
 from anb.extensions import db
 from anb.models import Role
-from anb.security import hash_password
+from anb.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
 
 users_cli = AppGroup("users", help="Manage accounts.")
+
+
+def check_password(password: str) -> None:
+    """Apply the signup's password policy to a password typed by an admin."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise click.ClickException(f"The password must have {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} "
+                                   "characters.")
 
 
 @users_cli.command("create")
@@ -25,16 +32,12 @@ users_cli = AppGroup("users", help="Manage accounts.")
 def create_user(email: str, first_name: str, last_name: str, city: str, country: str, role: str,
                 password: str) -> None:
     """Create an account with the given role."""
-    if len(password) < 8:
-        raise click.ClickException("The password must have at least 8 characters.")
-    data = {"email": email, "first_name": first_name, "last_name": last_name, "city": city,
-            "country": country, "password1": password}
+    check_password(password)
     try:
-        user = service.register(data)
+        user = service.register(email, password, first_name=first_name, last_name=last_name, city=city,
+                                country=country, role=Role(role))
     except service.EmailTaken:
         raise click.ClickException(f"{email} is already registered.") from None
-    user.role = Role(role)
-    db.session.commit()
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
@@ -59,8 +62,7 @@ def set_password(email: str, password: str) -> None:
     user = service.find_by_email(email)
     if user is None:
         raise click.ClickException(f"No account with email {email}.")
-    if len(password) < 8:
-        raise click.ClickException("The password must have at least 8 characters.")
+    check_password(password)
     user.password_hash = hash_password(password)
     db.session.commit()
     click.echo(f"Password of {user.email} changed.")

@@ -56,14 +56,17 @@ def probe(path: Path) -> MediaInfo:
 
 
 def check_decodable_end(path: Path, duration: float) -> None:
-    """Decode the last second, so a file cut short after its header is caught before it is accepted."""
+    """Decode a frame of the last second, so a file cut short after its header is caught before it is
+    accepted; a seek past the end of the data decodes nothing without any error, so the frame is counted."""
     start = max(duration - 1.0, 0.0)
     result = subprocess.run(
         [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-ss", f"{start:.3f}", "-i", str(path),
-         "-map", "0:v:0", "-frames:v", "1", "-f", "null", "-"],
+         "-map", "0:v:0", "-frames:v", "1", "-f", "framecrc", "-"],
         capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS, check=False,
     )
-    if result.returncode != 0 or "Invalid data" in result.stderr or "partial file" in result.stderr:
+    decoded = any(line and not line.startswith("#") for line in result.stdout.splitlines())
+    damaged = "Invalid data" in result.stderr or "partial file" in result.stderr
+    if result.returncode != 0 or not decoded or damaged:
         raise MediaError("El archivo de video está incompleto o dañado.")
 
 

@@ -9,7 +9,10 @@ from flask_smorest import abort
 
 from anb.api import Blueprint
 from anb.extensions import limiter
-from anb.public import service
+from anb.lookups import VideoNotFound, published_video
+from anb.public import votes
+from anb.public.catalogue import catalogue
+from anb.public.ranking import ranking
 from anb.public.schemas import (
     CatalogueArgsSchema,
     PublicVideoSchema,
@@ -39,7 +42,7 @@ class Catalogue(MethodView):
     @blp.alt_response(400, description="Parámetro inválido en la consulta")
     def get(self, args: dict):
         """Videos publicados para votación, del más reciente al más antiguo."""
-        return service.catalogue(PageArgsSchema.offset(args), args["page_size"], args.get("city"))
+        return catalogue(PageArgsSchema.offset(args), args["page_size"], args.get("city"))
 
 
 @blp.route("/videos/<video_id>")
@@ -49,8 +52,8 @@ class PublicVideo(MethodView):
     def get(self, video_id: str):
         """Un video publicado."""
         try:
-            return service.public_video(video_id)
-        except service.VideoNotFound:
+            return published_video(video_id)
+        except VideoNotFound:
             abort(404, message=NOT_FOUND)
 
 
@@ -65,14 +68,14 @@ class VideoVote(MethodView):
     @blp.doc(security=[{"bearerAuth": []}])
     def post(self, video_id: str):
         """Votar por un video publicado (un voto por persona y video)."""
-        origin = service.VoteOrigin(request.remote_addr, request.user_agent.string)
+        origin = votes.VoteOrigin(request.remote_addr, request.user_agent.string)
         try:
-            service.vote(video_id, current_user, origin)
-        except service.VideoNotFound:
+            votes.vote(video_id, current_user, origin)
+        except VideoNotFound:
             abort(404, message=NOT_FOUND)
-        except service.OwnVideo:
+        except votes.OwnVideo:
             abort(400, message="No puedes votar por tu propio video.")
-        except service.AlreadyVoted:
+        except votes.AlreadyVoted:
             abort(400, message="Ya has votado por este video.")
         return {"message": "Voto registrado exitosamente."}
 
@@ -84,5 +87,5 @@ class Rankings(MethodView):
     @blp.alt_response(400, description="Parámetro inválido en la consulta")
     def get(self, args: dict):
         """Ranking de jugadores por votos (público, jurado o ambos), con filtro por ciudad."""
-        return service.ranking(PageArgsSchema.offset(args), args["page_size"],
+        return ranking(PageArgsSchema.offset(args), args["page_size"],
                                args.get("city"), args.get("voter"))

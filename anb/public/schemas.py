@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from anb.schemas import BaseSchema, PageArgsSchema, text_field
-from anb.videos.schemas import processed_url
+from anb.schemas import BaseSchema, PageArgsSchema, processed_url, text_field
 
 VOTER_KINDS = ("public", "jury")
 

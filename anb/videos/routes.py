@@ -27,7 +27,7 @@ SECURITY = [{"bearerAuth": []}]
 
 def _owned_or_abort(video_id: str):
     try:
-        video = service.owned_video(video_id)
+        video = service.owned_video(video_id, current_user)
     except service.NotOwner:
         abort(403, message="No tienes permiso para acceder a este video.")
     if video is None:
@@ -48,7 +48,7 @@ class Upload(MethodView):
     def post(self, form: dict, files: dict):
         """Subir un video (MP4, 20–60 s, ≥ 1080p, ≤ 100 MB); se procesa en segundo plano."""
         try:
-            video = service.upload(current_user, form["title"], files["video_file"])
+            video = service.upload(current_user, form["title"], files["video_file"].stream)
         except InvalidUpload as invalid:
             abort(400, message=str(invalid))
         return {"message": "Video subido correctamente. Procesamiento en curso.",

@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask_smorest.fields import Upload
 from marshmallow import fields
 
-from anb.schemas import REQUIRED, BaseSchema, text_field
-from anb.storage import get_storage
+from anb.schemas import REQUIRED, BaseSchema, processed_url, text_field
 
 
 class UploadFormSchema(BaseSchema):
@@ -25,11 +24,6 @@ class UploadResponseSchema(BaseSchema):
     message = fields.String()
     task_id = fields.String()
     video_id = fields.String()
-
-
-def processed_url(video) -> str | None:
-    """The public URL of the processed file, None until there is one."""
-    return get_storage().url(video.processed_key) if video.processed_key else None
 
 
 class VideoSummarySchema(BaseSchema):

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import logging
-import uuid
-
-from flask_jwt_extended import current_user
-from werkzeug.datastructures import FileStorage
+from typing import BinaryIO
 
 from anb.extensions import db
+from anb.lookups import find_video
 from anb.models import User, Video, VideoStatus
 from anb.storage import get_storage
+from anb.videos import keys
 from anb.videos.validation import validate_video
 from tasks import pipeline
 
@@ -25,20 +24,15 @@ class NotDeletable(Exception):
     """The video is published for voting and can no longer be deleted."""
 
 
-def parse_id(value: str) -> int | None:
-    """The numeric id inside an opaque id string, or None if it cannot be one."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
-
-
-def upload(owner: User, title: str, file: FileStorage) -> Video:
+def upload(owner: User, title: str, stream: BinaryIO) -> Video:
     """Store and validate the file, commit the row, then publish the processing chain.
 
     Raises InvalidUpload for a bad file and the broker's OperationalError when RabbitMQ is unreachable;
     either way no row and no file are left behind.
     """
     storage = get_storage()
-    original_key = f"original/{uuid.uuid4().hex}.mp4"
-    size = storage.save(original_key, file.stream)
+    original_key = keys.original_key()
+    size = storage.save(original_key, stream)
     try:
         with storage.local_path(original_key) as path:
             validate_video(path, size)
@@ -74,16 +68,10 @@ def own_videos(owner: User, offset: int, limit: int) -> list[Video]:
     return list(db.session.execute(query).scalars())
 
 
-def find_video(video_id: str) -> Video | None:
-    """The video with this opaque id, or None (also for an id that cannot be one)."""
-    numeric_id = parse_id(video_id)
-    return db.session.get(Video, numeric_id) if numeric_id is not None else None
-
-
-def owned_video(video_id: str) -> Video | None:
-    """The signed-in player's video with this id; None if there is none; NotOwner if it is another's."""
+def owned_video(video_id: str, owner: User) -> Video | None:
+    """``owner``'s video with this id; None if there is none; NotOwner if it is another player's."""
     video = find_video(video_id)
-    if video is not None and video.owner_id != current_user.id:
+    if video is not None and video.owner_id != owner.id:
         raise NotOwner(video_id)
     return video
 
@@ -97,9 +85,9 @@ def delete(video: Video) -> None:
 
 def remove(video: Video) -> None:
     """Delete the row, then the original, the processed file and any intermediates."""
-    keys = [video.original_key, video.processed_key, pipeline.work_prefix(video.id)]
+    stored = keys.video_keys(video.original_key, video.processed_key, video.id)
     db.session.delete(video)
     db.session.commit()
     storage = get_storage()
-    for key in filter(None, keys):
+    for key in stored:
         storage.delete(key)

@@ -6,7 +6,7 @@ import pytest
 from anb import create_app
 from anb.extensions import limiter
 from config import TestingConfig
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 def test_login_returns_a_bearer_token_for_an_hour(client, user, app):

@@ -5,7 +5,7 @@ from datetime import timedelta
 import jwt as pyjwt
 import pytest
 
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 UNAUTHENTICATED = {"code": 401, "status": "Unauthorized", "message": "Falta de autenticación."}
 

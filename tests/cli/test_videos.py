@@ -2,7 +2,7 @@
 
 from anb.extensions import db
 from anb.models import VideoStatus
-from tests.tasks.test_pipeline import uploaded_id
+from tests.helpers import uploaded_id
 from tests.worker import wait_until_finished
 
 

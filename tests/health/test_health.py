@@ -1,7 +1,7 @@
 """GET /api/health against the real services, and against unreachable ones."""
 
 from anb import create_app
-from config import TestingConfig, celery_settings, mysql_url
+from tests.helpers import BrokerDown, DatabaseDown
 
 
 def test_health_is_ok_when_mariadb_and_rabbitmq_answer(client):
@@ -9,14 +9,6 @@ def test_health_is_ok_when_mariadb_and_rabbitmq_answer(client):
 
     assert response.status_code == 200
     assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
-
-
-class DatabaseDown(TestingConfig):
-    SQLALCHEMY_DATABASE_URI = mysql_url("anb_test", "anb_test", "anb_test").replace(":3306/", ":1/")
-
-
-class BrokerDown(TestingConfig):
-    CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//", 60)
 
 
 def test_health_names_the_database_when_it_is_down(_migrated_database):

@@ -13,11 +13,11 @@ from anb.media.brand import brand
 from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError, probe
 from anb.media.tools import FFMPEG, FFPROBE
-from tests.media.conftest import FIT_SECONDS
+from tests.clips import FIT_SECONDS, frame_at, leftovers, video_stream
 
 
-def test_output_format_and_duration(branded_landscape: Path, probe_stream) -> None:
-    info, stream = probe(branded_landscape), probe_stream(branded_landscape)
+def test_output_format_and_duration(branded_landscape: Path) -> None:
+    info, stream = probe(branded_landscape), video_stream(branded_landscape)
     assert (info.width, info.height, info.has_audio) == (1280, 720, False)
     assert info.duration == pytest.approx(FIT_SECONDS + 2 * 2.5, abs=0.1)
     assert (stream["codec_name"], stream["pix_fmt"]) == ("h264", "yuv420p")
@@ -45,17 +45,15 @@ def test_moov_comes_before_mdat_for_progressive_playback(branded_landscape: Path
     assert 0 <= data.find(b"moov") < data.find(b"mdat")
 
 
-def test_first_and_last_frames_show_the_logo_card(branded_landscape: Path, card: Path,
-                                                  decode_frame) -> None:
+def test_first_and_last_frames_show_the_logo_card(branded_landscape: Path, card: Path) -> None:
     expected = np.asarray(Image.open(card).convert("RGB").resize((1280, 720))).astype(int)
-    for frame in (decode_frame(branded_landscape, 0.0), decode_frame(branded_landscape, from_end=0.1)):
+    for frame in (frame_at(branded_landscape, 0.0), frame_at(branded_landscape, from_end=0.1)):
         assert np.abs(frame.astype(int) - expected).mean() < 8
 
 
-def test_watermark_is_in_the_top_right_corner(branded_landscape: Path, fitted_landscape: Path,
-                                              decode_frame) -> None:
-    branded = decode_frame(branded_landscape, 2.5 + 1.0).astype(int)
-    plain = decode_frame(fitted_landscape, 1.0).astype(int)
+def test_watermark_is_in_the_top_right_corner(branded_landscape: Path, fitted_landscape: Path) -> None:
+    branded = frame_at(branded_landscape, 2.5 + 1.0).astype(int)
+    plain = frame_at(fitted_landscape, 1.0).astype(int)
     corner = np.abs(branded[16:88, 1280 - 16 - 160:1280 - 16] - plain[16:88, 1280 - 16 - 160:1280 - 16])
     elsewhere = np.abs(branded[600:672, 16:176] - plain[600:672, 16:176])
     assert corner.mean() > 30, "the watermark should change the top-right corner"
@@ -69,11 +67,11 @@ def test_card_length_is_configurable(tmp_path: Path, fitted_landscape: Path, car
 
 
 def test_corrupt_input_is_a_media_error_and_leaves_nothing(tmp_path: Path, corrupt_clip: Path, card: Path,
-                                                            watermark: Path, temp_files) -> None:
+                                                            watermark: Path) -> None:
     dst = tmp_path / "branded.mp4"
     with pytest.raises(MediaError):
         brand(corrupt_clip, dst, card, watermark, tmp_path / "cache")
-    assert not dst.exists() and not temp_files(tmp_path)
+    assert not dst.exists() and not leftovers(tmp_path)
 
 
 def test_missing_input_is_not_a_media_error(tmp_path: Path, card: Path, watermark: Path) -> None:
@@ -82,18 +80,18 @@ def test_missing_input_is_not_a_media_error(tmp_path: Path, card: Path, watermar
 
 
 def test_a_fault_of_ours_is_not_blamed_on_the_video(tmp_path: Path, fitted_landscape: Path,
-                                                     watermark: Path, temp_files) -> None:
+                                                     watermark: Path) -> None:
     with pytest.raises(FileNotFoundError) as caught:
         brand(fitted_landscape, tmp_path / "branded.mp4", tmp_path / "missing_card.png", watermark,
               tmp_path / "cache")
     assert not isinstance(caught.value, MediaError) and "missing_card.png" in str(caught.value)
-    assert not temp_files(tmp_path)
+    assert not leftovers(tmp_path)
 
 
 def test_a_failed_encode_is_retryable_not_blamed_on_the_video(tmp_path: Path, fitted_landscape: Path,
-                                                               card: Path, temp_files) -> None:
+                                                               card: Path) -> None:
     with pytest.raises(FFmpegError) as caught:
         brand(fitted_landscape, tmp_path / "branded.mp4", card, tmp_path / "missing_mark.png",
               tmp_path / "cache")
     assert not isinstance(caught.value, MediaError) and "missing_mark.png" in caught.value.stderr
-    assert not temp_files(tmp_path)
+    assert not leftovers(tmp_path)

@@ -7,23 +7,22 @@ import pytest
 
 from anb.media.probe import MediaError, probe
 from anb.media.transform import fit
-from tests.media.conftest import FIT_SECONDS
+from tests.clips import FIT_SECONDS, frame_at, leftovers, video_stream
 
 
-def test_landscape_is_cut_exactly_and_fills_the_frame(fitted_landscape: Path, probe_stream,
-                                                      decode_frame) -> None:
-    info, stream = probe(fitted_landscape), probe_stream(fitted_landscape)
+def test_landscape_is_cut_exactly_and_fills_the_frame(fitted_landscape: Path) -> None:
+    info, stream = probe(fitted_landscape), video_stream(fitted_landscape)
     assert (info.width, info.height, info.has_audio) == (1280, 720, False)
     assert info.duration == pytest.approx(FIT_SECONDS, abs=0.05)
     assert int(stream["nb_read_frames"]) == int(FIT_SECONDS * 30)
     assert Fraction(stream["r_frame_rate"]) == 30
     assert stream.get("sample_aspect_ratio", "1:1") == "1:1"
-    frame = decode_frame(fitted_landscape, 1.0).astype(int)
+    frame = frame_at(fitted_landscape, 1.0).astype(int)
     assert frame[:, :8].mean() > 30 and frame[:, -8:].mean() > 30, "16:9 input needs no bars"
 
 
-def test_portrait_gets_black_side_bars_not_stretch(fitted_portrait: Path, decode_frame) -> None:
-    frame = decode_frame(fitted_portrait, 1.0).astype(int)
+def test_portrait_gets_black_side_bars_not_stretch(fitted_portrait: Path) -> None:
+    frame = frame_at(fitted_portrait, 1.0).astype(int)
     assert frame.shape == (720, 1280, 3)
     picture_width = 720 * 360 // 640  # 405 -> 404 or 406 after rounding to even
     bar = (1280 - picture_width) // 2 - 4
@@ -33,16 +32,15 @@ def test_portrait_gets_black_side_bars_not_stretch(fitted_portrait: Path, decode
     assert abs(picture_columns - picture_width) <= 4, "the aspect ratio should be kept"
 
 
-def test_corrupt_input_is_a_media_error_and_leaves_nothing(tmp_path: Path, corrupt_clip: Path,
-                                                            temp_files) -> None:
+def test_corrupt_input_is_a_media_error_and_leaves_nothing(tmp_path: Path, corrupt_clip: Path) -> None:
     dst = tmp_path / "fitted.mp4"
     with pytest.raises(MediaError):
         fit(corrupt_clip, dst)
-    assert not dst.exists() and not temp_files(tmp_path)
+    assert not dst.exists() and not leftovers(tmp_path)
 
 
-def test_rerun_replaces_the_output(tmp_path: Path, landscape_clip: Path, temp_files) -> None:
+def test_rerun_replaces_the_output(tmp_path: Path, landscape_clip: Path) -> None:
     dst = tmp_path / "fitted.mp4"
     dst.write_bytes(b"stale")
     fit(landscape_clip, dst, max_seconds=1.0)
-    assert probe(dst).duration == pytest.approx(1.0, abs=0.05) and not temp_files(tmp_path)
+    assert probe(dst).duration == pytest.approx(1.0, abs=0.05) and not leftovers(tmp_path)

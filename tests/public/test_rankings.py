@@ -8,7 +8,7 @@ import pytest
 
 from anb.extensions import cache
 from anb.models import Role, VideoStatus
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 
 def ranking(client, **query):

@@ -10,7 +10,7 @@ from anb import create_app
 from anb.extensions import db, limiter
 from anb.models import Role, User, Video, VideoStatus, Vote
 from config import TestingConfig
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 VOTED = {"message": "Voto registrado exitosamente."}
 
@@ -100,11 +100,12 @@ def test_fifty_simultaneous_identical_votes_count_once(app, user, make_user, mak
 
 
 def test_counters_match_a_recount_after_a_random_burst(app, make_user, make_video):
-    players = [make_user(city=random.choice(["Cali", "Bogotá"])) for _ in range(6)]
+    rng = random.Random(2025)
+    players = [make_user(city=rng.choice(["Cali", "Bogotá"])) for _ in range(6)]
     video_ids = [make_video(player).id for player in players for _ in range(2)]
     voters = players + [make_user(role=Role.JURY if n % 3 == 0 else Role.PLAYER) for n in range(8)]
     tokens = {voter.id: bearer(voter) for voter in voters}
-    attempts = [(random.choice(list(tokens)), random.choice(video_ids)) for _ in range(300)]
+    attempts = [(rng.choice(list(tokens)), rng.choice(video_ids)) for _ in range(300)]
 
     def fire(attempt):
         voter_id, video_id = attempt

@@ -9,21 +9,12 @@ import pytest
 from anb.extensions import db
 from anb.media.probe import probe
 from anb.models import Video, VideoStatus
+from anb.videos import keys
 from tests.clips import frame_at, image_as_array, mean_difference
-from tests.videos.test_upload import upload
+from tests.helpers import stored, uploaded_id
 from tests.worker import poll_video, wait_until_finished
 
 CARD_SECONDS = 2.5
-
-
-def uploaded_id(client, headers, path: Path) -> int:
-    response = upload(client, headers, path)
-    assert response.status_code == 201, response.get_json()
-    return int(response.get_json()["video_id"])
-
-
-def media(app, key: str) -> Path:
-    return Path(app.config["MEDIA_ROOT"]) / key
 
 
 def test_upload_ends_processed_with_the_contract_output(app, client, auth_headers, clips, live_worker):
@@ -35,24 +26,24 @@ def test_upload_ends_processed_with_the_contract_output(app, client, auth_header
     assert video.processed_at is not None and video.processing_stage is None
     detail = client.get(f"/api/videos/{video_id}", headers=auth_headers).get_json()
     assert detail["processed_url"] == f"/media/processed/{video_id}.mp4"
-    output = media(app, video.processed_key)
+    output = stored(app, video.processed_key)
     info = probe(output)
     assert (info.width, info.height, info.video_codec, info.has_audio) == (1280, 720, "h264", False)
     expected = min(4, app.config["PROCESSED_MAX_SECONDS"]) + 2 * CARD_SECONDS
     assert info.duration == pytest.approx(expected, abs=0.15)
     card = image_as_array(app.config["STATIC_ASSETS"] / "anb_card.png")
-    assert mean_difference(frame_at(output, 0), card) < 12
-    assert mean_difference(frame_at(output, info.duration - 0.1), card) < 12
-    assert mean_difference(frame_at(output, CARD_SECONDS + 1), card) > 30
-    assert media(app, video.original_key).read_bytes() == clips["valid"].read_bytes()
-    assert not media(app, f"work/{video_id}").exists()
+    assert mean_difference(frame_at(output, 0, size=(1280, 720)), card) < 12
+    assert mean_difference(frame_at(output, info.duration - 0.1, size=(1280, 720)), card) < 12
+    assert mean_difference(frame_at(output, CARD_SECONDS + 1, size=(1280, 720)), card) > 30
+    assert stored(app, video.original_key).read_bytes() == clips["valid"].read_bytes()
+    assert not stored(app, keys.work_prefix(video_id)).exists()
 
 
 def test_portrait_video_gets_black_side_bars(app, client, auth_headers, clips, live_worker):
     video = wait_until_finished(uploaded_id(client, auth_headers, clips["portrait"]))
 
     assert video.status == VideoStatus.PROCESSED, video.error
-    frame = frame_at(media(app, video.processed_key), CARD_SECONDS + 1)
+    frame = frame_at(stored(app, video.processed_key), CARD_SECONDS + 1)
     picture_width = round(720 * 240 / 426)
     bar = (1280 - picture_width) // 2
     below_watermark = 200
@@ -69,9 +60,9 @@ def test_corrupt_file_that_passed_validation_ends_failed_without_leftovers(app, 
 
     assert video.status == VideoStatus.FAILED
     assert "video" in video.error.lower() and "Traceback" not in video.error
-    assert not media(app, f"work/{video_id}").exists()
-    assert not media(app, f"processed/{video_id}.mp4").exists()
-    assert media(app, video.original_key).exists()
+    assert not stored(app, keys.work_prefix(video_id)).exists()
+    assert not stored(app, keys.processed_key(video_id)).exists()
+    assert stored(app, video.original_key).exists()
     detail = client.get(f"/api/videos/{video_id}", headers=auth_headers).get_json()
     assert (detail["status"], detail["error"]) == ("failed", video.error)
 
@@ -85,16 +76,16 @@ def test_worker_killed_mid_stage_still_ends_processed(app, client, auth_headers,
 
     video = wait_until_finished(video_id)
     assert video.status == VideoStatus.PROCESSED, video.error
-    info = probe(media(app, video.processed_key))
+    info = probe(stored(app, video.processed_key))
     assert (info.width, info.height, info.has_audio) == (1280, 720, False)
-    assert not media(app, f"work/{video_id}").exists()
+    assert not stored(app, keys.work_prefix(video_id)).exists()
 
 
 def test_video_deleted_mid_chain_stops_the_chain_and_leaves_no_files(app, client, auth_headers, clips,
                                                                      live_worker):
     video_id = uploaded_id(client, auth_headers, clips["valid"])
     video = poll_video(video_id, lambda video: video.status == VideoStatus.PROCESSING, interval=0.01)
-    original = media(app, video.original_key)
+    original = stored(app, video.original_key)
 
     response = client.delete(f"/api/videos/{video_id}", headers=auth_headers)
 
@@ -103,8 +94,8 @@ def test_video_deleted_mid_chain_stops_the_chain_and_leaves_no_files(app, client
     poll_log(live_worker.log_path, stopped)
     assert db.session.get(Video, video_id) is None
     assert not original.exists()
-    assert not media(app, f"work/{video_id}").exists()
-    assert not media(app, f"processed/{video_id}.mp4").exists()
+    assert not stored(app, keys.work_prefix(video_id)).exists()
+    assert not stored(app, keys.processed_key(video_id)).exists()
 
 
 def poll_log(log_path: Path, text: str, timeout: float = 60) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from celery.exceptions import Ignore
@@ -11,26 +10,24 @@ from celery.exceptions import Ignore
 from anb.extensions import db
 from anb.media.probe import probe
 from anb.models import Video, VideoStatus
+from anb.videos import keys
 from tasks.brand import brand_video
 from tasks.finalize import publish_video
 from tasks.transform import fit_video
 from tasks.trim import trim_video
+from tests.helpers import stored
 
 
 @pytest.fixture
 def uploaded(app, user, clips) -> Video:
     """A stored upload of the valid 4 s clip, not yet processed."""
-    video = Video(owner=user, title="Solo", original_key="original/solo.mp4")
-    target = Path(app.config["MEDIA_ROOT"]) / video.original_key
+    video = Video(owner=user, title="Solo", original_key=keys.original_key())
+    target = stored(app, video.original_key)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy(clips["valid"], target)
     db.session.add(video)
     db.session.commit()
     return video
-
-
-def stored(app, key: str) -> Path:
-    return Path(app.config["MEDIA_ROOT"]) / key
 
 
 def test_each_stage_does_its_part_and_records_it(app, uploaded):
@@ -55,7 +52,7 @@ def test_each_stage_does_its_part_and_records_it(app, uploaded):
     publish_video.run(branded)
     assert (uploaded.status, uploaded.processing_stage) == (VideoStatus.PROCESSED, None)
     assert stored(app, uploaded.processed_key).is_file()
-    assert not stored(app, f"work/{uploaded.id}").exists()
+    assert not stored(app, keys.work_prefix(uploaded.id)).exists()
     assert stored(app, uploaded.original_key).is_file()
 
 
@@ -68,7 +65,7 @@ def test_rerunning_a_stage_is_harmless(app, uploaded):
 
     assert second == first
     assert stored(app, second["input"]).stat().st_size == size
-    assert [p.name for p in stored(app, f"work/{uploaded.id}").iterdir()] == ["trimmed.mp4"]
+    assert [p.name for p in stored(app, keys.work_prefix(uploaded.id)).iterdir()] == ["trimmed.mp4"]
 
 
 def test_a_stage_for_a_deleted_video_stops_the_chain_and_cleans_up(app, uploaded):
@@ -80,4 +77,4 @@ def test_a_stage_for_a_deleted_video_stops_the_chain_and_cleans_up(app, uploaded
     with pytest.raises(Ignore):
         fit_video.run(trimmed)
 
-    assert not stored(app, f"work/{job['video_id']}").exists()
+    assert not stored(app, keys.work_prefix(job['video_id'])).exists()

@@ -9,23 +9,7 @@ import pytest
 from anb import create_app
 from anb.extensions import db
 from anb.models import Video, VideoStatus
-from config import TestingConfig, celery_settings
-from tests.conftest import bearer
-
-
-def upload(client, headers, path: Path | None, title: str | None = "Mi mejor jugada", name: str = "clip.mp4"):
-    """Send a multipart upload the way a phone app does."""
-    data = {}
-    if title is not None:
-        data["title"] = title
-    if path is not None:
-        data["video_file"] = (path.open("rb"), name, "video/mp4")
-    return client.post("/api/videos/upload", headers=headers, data=data, content_type="multipart/form-data")
-
-
-def stored_files(app) -> list[Path]:
-    """Every file under the media root."""
-    return [p for p in Path(app.config["MEDIA_ROOT"]).rglob("*") if p.is_file()]
+from tests.helpers import BrokerDown, bearer, stored_files, upload
 
 
 def test_upload_stores_the_original_and_enqueues_the_chain(app, client, auth_headers, clips, user):
@@ -84,10 +68,6 @@ def test_upload_over_the_size_limit_is_rejected(app, client, auth_headers, clips
     assert response.status_code == 400
     assert "tamaño" in response.get_json()["message"]
     assert stored_files(app) == []
-
-
-class BrokerDown(TestingConfig):
-    CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//", 60)
 
 
 def test_upload_with_the_broker_down_is_503_and_leaves_nothing(app, user, clips):

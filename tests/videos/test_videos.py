@@ -8,7 +8,7 @@ import pytest
 
 from anb.extensions import db
 from anb.models import Video, VideoStatus
-from tests.conftest import bearer
+from tests.helpers import bearer
 
 
 def test_list_shows_only_own_videos_newest_first_with_paging(client, user, auth_headers, make_user,

@@ -1,7 +1,7 @@
 """Bulk seeding of fake players, processed videos and votes, to measure the ranking at scale.
 
 Rows go in as batched multi-row INSERTs with explicit ids; the counters are then set in SQL from the
-inserted votes, so they equal what a recount (``counter_mismatches``) finds. Used by ``flask seed`` and
+inserted votes, so they equal what a recount (``anb.counters``) finds. Used by ``flask seed`` and
 ``scripts/bench_ranking.py``.
 """
 from __future__ import annotations
@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import accumulate, batched
 
-from sqlalchemy import Connection, Subquery, case, func, insert, or_, select, text, update
+from sqlalchemy import Connection, func, insert, select, text, update
 
+from anb.counters import owner_tallies, processed_tallies, table_counts, video_tallies
 from anb.models import Role, User, Video, VideoStatus, Vote, now_utc
 from anb.security import hash_password
+from anb.videos import keys
 
 #: The password of every seeded account: hashed once, the hash shared, so seeding spends no minutes on argon2.
 SEED_PASSWORD = "anb-seed-password"
@@ -94,20 +96,10 @@ class SeededVideos:
     owners: list[int]
     processed_at: list[datetime]
 
-
-@dataclass(frozen=True)
-class Mismatch:
-    """A stored counter that differs from the recount of the votes table."""
-
-    table: str
-    row_id: int
-    column: str
-    stored: int
-    recount: int
-
-    def line(self) -> str:
-        """How verify reports it."""
-        return f"{self.table} {self.row_id}: {self.column} is {self.stored}, the votes say {self.recount}"
+    @property
+    def ids(self) -> range:
+        """The seeded videos' ids."""
+        return range(self.first_id, self.first_id + len(self.owners))
 
 
 def production_refused(confirmed: bool) -> bool:
@@ -229,8 +221,8 @@ def insert_videos(connection: Connection, plan: SeedPlan, rng: random.Random,
         for index, owner in enumerate(owners):
             video_id = first_id + index
             yield {"id": video_id, "owner_id": owner, "title": rng.choice(TITLES),
-                   "status": VideoStatus.PROCESSED, "original_key": f"original/seed-{video_id}.mp4",
-                   "processed_key": f"processed/{video_id}.mp4", "uploaded_at": uploaded[index],
+                   "status": VideoStatus.PROCESSED, "original_key": keys.original_key(f"seed-{video_id}"),
+                   "processed_key": keys.processed_key(video_id), "uploaded_at": uploaded[index],
                    "processed_at": processed_at[index]}
 
     insert_batches(connection, Video, rows(), plan.batch)
@@ -286,38 +278,10 @@ def votes_per_video(rng: random.Random, votes: int, videos: int, cap: int) -> li
     return counts
 
 
-def video_tallies(videos: SeededVideos | None = None) -> Subquery:
-    """Votes per video, recounted from the votes table (optionally for the seeded videos only)."""
-    query = select(Vote.video_id, func.count().label("votes")).group_by(Vote.video_id)
-    if videos is not None:
-        query = query.where(Vote.video_id.between(videos.first_id, videos.first_id + len(videos.owners) - 1))
-    return query.subquery("video_tallies")
-
-
-def owner_tallies(videos: SeededVideos | None = None) -> Subquery:
-    """Votes per player over their videos, all and the jury's, recounted from the votes table."""
-    query = (select(Video.owner_id, func.count().label("total"),
-                    func.sum(case((Vote.is_jury, 1), else_=0)).label("jury"))
-             .join(Vote, Vote.video_id == Video.id).group_by(Video.owner_id))
-    return _seeded_only(query, videos).subquery("owner_tallies")
-
-
-def processed_tallies(videos: SeededVideos | None = None) -> Subquery:
-    """Processed videos per player, recounted from the videos table."""
-    query = (select(Video.owner_id, func.count().label("processed"))
-             .where(Video.status == VideoStatus.PROCESSED).group_by(Video.owner_id))
-    return _seeded_only(query, videos).subquery("processed_tallies")
-
-
-def _seeded_only(query, videos: SeededVideos | None):
-    if videos is None:
-        return query
-    return query.where(Video.id.between(videos.first_id, videos.first_id + len(videos.owners) - 1))
-
-
 def update_counters(connection: Connection, videos: SeededVideos) -> int:
     """Set the seeded rows' counters from the votes (UPDATE ... JOIN a GROUP BY); how many rows changed."""
-    tallies, owners, processed = video_tallies(videos), owner_tallies(videos), processed_tallies(videos)
+    seeded = videos.ids
+    tallies, owners, processed = video_tallies(seeded), owner_tallies(seeded), processed_tallies(seeded)
     statements = (
         update(Video).where(Video.id == tallies.c.video_id).values(votes_count=tallies.c.votes),
         update(User).where(User.id == owners.c.owner_id).values(public_votes=owners.c.total - owners.c.jury,
@@ -336,43 +300,3 @@ def analyze_tables(connection: Connection) -> int:
     connection.execute(text(f"ANALYZE TABLE {', '.join(f'`{table}`' for table in tables)}")).all()
     connection.commit()
     return len(tables)
-
-
-def counter_mismatches(connection: Connection) -> list[Mismatch]:
-    """Every stored counter that differs from a recount of the votes and videos tables."""
-    return _video_mismatches(connection) + _user_mismatches(connection)
-
-
-def _video_mismatches(connection: Connection) -> list[Mismatch]:
-    tallies = video_tallies()
-    recount = func.coalesce(tallies.c.votes, 0)
-    rows = connection.execute(select(Video.id, Video.votes_count, recount)
-                              .outerjoin(tallies, tallies.c.video_id == Video.id)
-                              .where(Video.votes_count != recount).order_by(Video.id))
-    return [Mismatch("video", row_id, "votes_count", stored, counted) for row_id, stored, counted in rows]
-
-
-def _user_mismatches(connection: Connection) -> list[Mismatch]:
-    owners, processed = owner_tallies(), processed_tallies()
-    total, jury = func.coalesce(owners.c.total, 0), func.coalesce(owners.c.jury, 0)
-    expected = {"public_votes": total - jury, "jury_votes": jury, "total_votes": total,
-                "processed_videos": func.coalesce(processed.c.processed, 0)}
-    stored = [getattr(User, column) for column in expected]
-    query = (select(User.id, *stored, *expected.values())
-             .outerjoin(owners, owners.c.owner_id == User.id)
-             .outerjoin(processed, processed.c.owner_id == User.id)
-             .where(or_(*(column != recount for column, recount in zip(stored, expected.values(),
-                                                                        strict=True))))
-             .order_by(User.id))
-    mismatches = []
-    for row_id, *values in connection.execute(query):
-        pairs = zip(expected, values[:len(expected)], values[len(expected):], strict=True)
-        mismatches += [Mismatch("user", row_id, column, int(have), int(want))
-                       for column, have, want in pairs if have != want]
-    return mismatches
-
-
-def table_counts(connection: Connection) -> dict[str, int]:
-    """Rows per table, for verify's summary."""
-    return {model.__tablename__: connection.execute(select(func.count()).select_from(model)).scalar()
-            for model in (User, Video, Vote)}

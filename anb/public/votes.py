@@ -1,4 +1,5 @@
-"""Public rules: what is visible, who may vote, and the ranking read from per-player counters."""
+"""Where a vote is counted: one per person and video, with the video and player counters in the same
+transaction, race-safe under any concurrency."""
 
 from __future__ import annotations
 
@@ -7,17 +8,12 @@ from dataclasses import dataclass
 from pymysql.constants import ER
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from anb.extensions import cache, db
+from anb.extensions import db
+from anb.lookups import VideoNotFound, parse_id
 from anb.models import Role, User, Video, VideoStatus, Vote
-from anb.videos.service import find_video, parse_id
 
 #: Attempts for a vote whose transaction the database chose as a deadlock victim.
 VOTE_ATTEMPTS = 3
-RANKING_COLUMNS = {None: User.total_votes, "public": User.public_votes, "jury": User.jury_votes}
-
-
-class VideoNotFound(Exception):
-    """No processed video with that id."""
 
 
 class OwnVideo(Exception):
@@ -34,23 +30,6 @@ class VoteOrigin:
 
     ip_address: str | None
     user_agent: str | None
-
-
-def catalogue(offset: int, limit: int, city: str | None = None) -> list[Video]:
-    """Processed videos, newest first, optionally of players from ``city``."""
-    query = db.select(Video).join(Video.owner).where(Video.status == VideoStatus.PROCESSED)
-    if city:
-        query = query.where(User.city == city)
-    query = query.order_by(Video.processed_at.desc(), Video.id.desc()).offset(offset).limit(limit)
-    return list(db.session.execute(query).scalars())
-
-
-def public_video(video_id: str) -> Video:
-    """The processed video with this id, or VideoNotFound."""
-    video = find_video(video_id)
-    if video is None or video.status != VideoStatus.PROCESSED:
-        raise VideoNotFound(video_id)
-    return video
 
 
 def vote(video_id: str, voter: User, origin: VoteOrigin) -> None:
@@ -91,19 +70,3 @@ def _vote_once(video_id: int, voter: User, origin: VoteOrigin) -> None:
     db.session.execute(db.update(User).where(User.id == owner_id)
                        .values({counter: counter + 1, User.total_votes: User.total_votes + 1}))
     db.session.commit()
-
-
-@cache.memoize()
-def ranking(offset: int, limit: int, city: str | None = None, voter: str | None = None) -> list[dict]:
-    """A page of players by votes (ties: earlier signup), read off the indexed counters, cached briefly."""
-    votes = RANKING_COLUMNS[voter]
-    page = db.select(User.id).where(User.processed_videos > 0)
-    if city:
-        page = page.where(User.city == city)
-    # Deferred join: skip `offset` entries inside the covering index, then read only the page's rows.
-    page = page.order_by(votes.desc(), User.id).offset(offset).limit(limit).subquery()
-    query = (db.select(User.first_name, User.last_name, User.city, votes)
-             .join(page, User.id == page.c.id).order_by(votes.desc(), User.id))
-    rows = db.session.execute(query).all()
-    return [{"position": offset + index, "username": f"{first} {last}", "city": row_city, "votes": count}
-            for index, (first, last, row_city, count) in enumerate(rows, start=1)]

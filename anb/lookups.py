@@ -1,0 +1,32 @@
+"""Finding rows by the opaque ids clients send: shared by the player's own and the public endpoints."""
+
+from __future__ import annotations
+
+from anb.extensions import db
+from anb.models import Video, VideoStatus
+
+#: More digits than any BIGINT id has: such a string cannot name a row.
+MAX_ID_DIGITS = 18
+
+
+def parse_id(value: str) -> int | None:
+    """The numeric id inside an opaque id string, or None if it cannot be one."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS else None
+
+
+def find_video(video_id: str) -> Video | None:
+    """The video with this opaque id, or None (also for an id that cannot be one)."""
+    numeric_id = parse_id(video_id)
+    return db.session.get(Video, numeric_id) if numeric_id is not None else None
+
+
+class VideoNotFound(LookupError):
+    """No published video with that id (unknown, not yet processed, or an id that cannot be one)."""
+
+
+def published_video(video_id: str) -> Video:
+    """The processed video with this opaque id, or VideoNotFound."""
+    video = find_video(video_id)
+    if video is None or video.status != VideoStatus.PROCESSED:
+        raise VideoNotFound(video_id)
+    return video

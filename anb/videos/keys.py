@@ -1,0 +1,34 @@
+"""The one owner of the storage key layout: where a video's original, intermediates and result live.
+
+Everything else (the upload, the stages, seeding, benchmarks, tests) asks these functions, so the layout
+can change in one place.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+
+def original_key(name: str | None = None) -> str:
+    """Where an upload's original is kept: an unguessable name unless ``name`` is given (seeded rows)."""
+    return f"original/{name or uuid.uuid4().hex}.mp4"
+
+
+def processed_key(video_id: int) -> str:
+    """Where the published, processed file of a video lives (served to everyone)."""
+    return f"processed/{video_id}.mp4"
+
+
+def work_prefix(video_id: int) -> str:
+    """The prefix of a video's intermediates, removed as a whole when its chain ends."""
+    return f"work/{video_id}/"
+
+
+def work_key(video_id: int, name: str) -> str:
+    """One intermediate file of a video's chain."""
+    return f"{work_prefix(video_id)}{name}"
+
+
+def video_keys(original: str, processed: str | None, video_id: int) -> list[str]:
+    """Every key a video may occupy, for deleting all of it."""
+    return [key for key in (original, processed, work_prefix(video_id)) if key]
