@@ -20,11 +20,10 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from anb.media.synthetic import make_clip
+from anb.media.tools import FFMPEG
 
-from anb.media.synthetic import make_clip  # noqa: E402
-from anb.media.tools import FFMPEG  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCH_DIR = ROOT / "var" / "bench"
 REFERENCE = (Path(__file__).resolve().parent / "../../shared/bench/reference_pipeline.sh").resolve()

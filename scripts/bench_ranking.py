@@ -26,24 +26,20 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from flask import Flask
+from flask_jwt_extended import create_access_token
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, func, select, text
 
-from flask import Flask  # noqa: E402
-from flask_jwt_extended import create_access_token  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
-
-from anb import create_app  # noqa: E402
-from anb.cli.seeding import SEED_PASSWORD, Phase, SeedPlan, insert_users, seed  # noqa: E402
-from anb.counters import counter_mismatches, table_counts  # noqa: E402
-from anb.extensions import db  # noqa: E402
-from anb.models import User, Video  # noqa: E402
-from anb.public.ranking import ranking  # noqa: E402
-from anb.security import hash_password  # noqa: E402
-from config import TestingConfig, mysql_url  # noqa: E402
+from anb import create_app
+from anb.cli.seeding import SEED_PASSWORD, Phase, SeedPlan, insert_users, seed
+from anb.counters import counter_mismatches, table_counts
+from anb.extensions import db
+from anb.models import User, Video
+from anb.public.ranking import ranking
+from anb.security import hash_password
+from config import TestingConfig, mysql_url
 
 DATABASE = "anb_bench"
 #: Size A has 2,000 accounts so that about 1,500 players have a video: page 50 (rows 981-1000) is not empty.

@@ -40,16 +40,21 @@ find_python313() {
   die "Python 3.13 is needed (pyenv install 3.13.0, or apt-get install python3.13 python3.13-venv)"
 }
 
+# Every file whose change changes what make_virtualenv installs (setuptools reads setup.cfg too).
+INSTALL_INPUTS=(requirements.txt requirements-dev.txt pyproject.toml setup.cfg)
+
 make_virtualenv() {
   if [ ! -x "$PY" ]; then
     say "Creating the Python 3.13 virtualenv in .venv"
     PYENV_VERSION=3.13.0 "$(find_python313)" -m venv "$VENV"
   fi
+  # One venv for running, testing and benchmarking: the pinned requirements with the dev tools, and the
+  # project itself in editable mode, so that scripts import anb, tasks and config from anywhere.
   local stamp=$VENV/.requirements.sha256 wanted
-  wanted=$(sha256sum "$ROOT/requirements.txt" | cut -d' ' -f1)
+  wanted=$(cd "$ROOT" && sha256sum "${INSTALL_INPUTS[@]}" | sha256sum | cut -d' ' -f1)
   if [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" ]; then
-    say "Installing Python requirements"
-    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements.txt"
+    say "Installing Python requirements and the project (editable)"
+    "$PY" -m pip install -q --disable-pip-version-check -r "$ROOT/requirements-dev.txt" -e "$ROOT"
     echo "$wanted" > "$stamp"
   fi
 }
