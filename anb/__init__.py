@@ -61,8 +61,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Register every resource's blueprint, from one list."""
+    """Register every resource's blueprint, from one list, and the docs' assets (not part of the API spec)."""
     from anb.auth.routes import blp as auth_blp
+    from anb.docs import blp as docs_blp
     from anb.extensions import api
     from anb.health.routes import blp as health_blp
     from anb.public.routes import blp as public_blp
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (health_blp, auth_blp, videos_blp, public_blp):
         api.register_blueprint(blueprint)
+    app.register_blueprint(docs_blp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -127,7 +127,12 @@ class Config:
     OPENAPI_URL_PREFIX = "/api"
     OPENAPI_JSON_PATH = "openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "/docs"
-    OPENAPI_SWAGGER_UI_URL = "https://cdn.jsdelivr.net/npm/swagger-ui-dist/"
+    #: Swagger UI and ReDoc load their assets from the app (anb/docs.py), never from a CDN.
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/swagger-ui/"
+    #: No validatorUrl: Swagger UI would otherwise send the spec's address to validator.swagger.io.
+    OPENAPI_SWAGGER_UI_CONFIG = {"validatorUrl": None}
+    OPENAPI_REDOC_PATH = "/redoc"
+    OPENAPI_REDOC_URL = "/api/docs/assets/redoc/redoc.standalone.js"
     API_SPEC_OPTIONS = {
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
                                                           "bearerFormat": "JWT"}}},
