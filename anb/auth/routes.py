@@ -26,11 +26,24 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _login_attempt_key() -> str:
-    """Attempts are counted per client address and account, so one attacker cannot lock out a whole city."""
+def _login_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    """Guesses against one account share one bucket, however its email is spelled: the bucket is the account
+    the email resolves to (the canonical email while no account has it)."""
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    return f"{request.remote_addr}|{service.normalize_email(email) if isinstance(email, str) else ''}"
+    user = service.find_by_email(email) if isinstance(email, str) else None
+    if user is not None:
+        return f"account:{user.id}"
+    return f"email:{email if isinstance(email, str) else ''}"[:300]
+
+
+def _login_address_key() -> str:
+    """Guesses from one client address, whatever emails they name (many accounts tried from one place)."""
+    return f"address:{request.remote_addr}"
 
 
 @blp.route("/signup")
@@ -51,7 +64,8 @@ class Signup(MethodView):
 
 @blp.route("/login")
 class Login(MethodView):
-    decorators = [limiter.limit(_login_limit, key_func=_login_attempt_key, methods=["POST"])]
+    decorators = [limiter.limit(_login_limit, key_func=_login_account_key, methods=["POST"]),
+                  limiter.limit(_login_address_limit, key_func=_login_address_key, methods=["POST"])]
 
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
