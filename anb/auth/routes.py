@@ -18,6 +18,7 @@ from anb.auth.schemas import (
     TokenSchema,
 )
 from anb.extensions import limiter
+from anb.security import MAX_EMAIL_LENGTH, canonical_email
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Cuentas de usuario")
 
@@ -32,13 +33,17 @@ def _login_address_limit() -> str:
 
 def _login_account_key() -> str:
     """Guesses against one account share one bucket, however its email is spelled: the bucket is the account
-    the email resolves to (the canonical email while no account has it)."""
+    the canonical email resolves to (the canonical email itself while no account has it)."""
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    user = service.find_by_email(email) if isinstance(email, str) else None
-    if user is not None:
-        return f"account:{user.id}"
-    return f"email:{email if isinstance(email, str) else ''}"[:300]
+    try:
+        email = canonical_email(email) if isinstance(email, str) and len(email) <= MAX_EMAIL_LENGTH else None
+    except ValueError:
+        email = None
+    if email is None:  # refused by validation anyway; such requests share one bucket
+        return "account:invalid"
+    user = service.find_by_email(email)
+    return f"account:{user.id}" if user is not None else f"email:{email}"
 
 
 def _login_address_key() -> str:
