@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 from anb.errors import error_body, upload_too_large_message
@@ -59,12 +60,24 @@ def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080", upstream
         "@UPLOAD_ERROR_PAGES@": error_page_lines({413: f"=400 /_errors/{UPLOAD_TOO_LARGE_PAGE}"}),
         "@MAX_BODY@": str(max_body_bytes), "@MAX_UPLOAD_BODY@": str(max_upload_bytes + envelope_bytes),
     }
-    text = TEMPLATE.read_text()
-    for placeholder, value in values.items():
-        text = text.replace(placeholder, value)
+    text = _fill(TEMPLATE.read_text(), values)
     target = nginx / "nginx.conf"
     target.write_text(text)
     return target
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """Replace each placeholder; one alone on its line gets every line of its value indented alike."""
+
+    def block(match: re.Match) -> str:
+        indent, placeholder = match.groups()
+        return "\n".join(indent + line for line in values[placeholder].splitlines())
+
+    names = "|".join(re.escape(placeholder) for placeholder in values)
+    text = re.sub(rf"^([ \t]*)({names})[ \t]*$", block, template, flags=re.MULTILINE)
+    for placeholder, value in values.items():
+        text = text.replace(placeholder, value)
+    return text
 
 
 def main() -> None:
