@@ -18,14 +18,9 @@ import pytest
 
 from config import ROOT, TestingConfig
 from config.frontserver import render
+from tests.helpers import free_port
 
 NGINX_TEMP_DIRS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 60) -> None:

@@ -5,7 +5,6 @@ import os
 import pickle
 import secrets
 import shutil
-import socket
 import subprocess
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ from anb import create_app
 from anb.extensions import cache, db
 from anb.public.ranking import ranking
 from config import TestingConfig
-from tests.helpers import PASSWORD, bearer
+from tests.helpers import PASSWORD, bearer, free_port
 
 
 class RedisDown(TestingConfig):
@@ -54,17 +53,11 @@ def test_health_names_redis_when_it_is_down(_migrated_database):
     assert "cache" in body["message"]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def redis_with_password(tmp_path_factory):
     """A throwaway redis-server with a password, on a free port, stopped after the module."""
     folder: Path = tmp_path_factory.mktemp("redis")
-    password, port = secrets.token_hex(16), _free_port()
+    password, port = secrets.token_hex(16), free_port()
     server = subprocess.Popen([shutil.which("redis-server"), "--port", str(port), "--bind", "127.0.0.1",
                                "--requirepass", password, "--save", "", "--appendonly", "no",
                                "--dir", str(folder)], stdout=subprocess.DEVNULL)
