@@ -19,12 +19,15 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
         config_object.check()
     app = Flask(__name__)
     app.config.from_object(config_object)
-    app.json.ensure_ascii = False
     configure_logging(app)
+    configure_json(app)
+    configure_routing(app)
     configure_proxy(app)
+    drain_request_bodies(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
+    add_security_headers(app)
     register_commands(app)
     register_shell_context(app)
     return app
@@ -36,6 +39,26 @@ def configure_logging(app: Flask) -> None:
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
+def configure_json(app: Flask) -> None:
+    """Parse request bodies with the guarded provider (no 500 from deep nesting or lone surrogates) and
+    answer in readable UTF-8."""
+    from anb.api import JSONProvider
+
+    app.json = JSONProvider(app)
+    app.json.ensure_ascii = False
+
+
+def configure_routing(app: Flask) -> None:
+    """Routing never redirects (a redirect's Location would be built from the client's Host header): a
+    trailing or doubled slash simply matches; an id never takes a sibling route's name (see IdConverter)."""
+    from anb.api import IdConverter
+
+    app.url_map.strict_slashes = False
+    app.url_map.merge_slashes = False
+    app.url_map.redirect_defaults = False
+    app.url_map.converters["id"] = IdConverter
+
+
 def configure_proxy(app: Flask) -> None:
     """Trust Nginx's X-Forwarded-* headers, so rate limits and vote records see the real client address."""
     hops = app.config["PROXY_FIX_HOPS"]
@@ -43,11 +66,19 @@ def configure_proxy(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
+def drain_request_bodies(app: Flask) -> None:
+    """Read every request body to its end before answering (see DrainRequestBody: no 502 behind Nginx)."""
+    from anb.middleware import DrainRequestBody
+
+    app.wsgi_app = DrainRequestBody(app.wsgi_app, app.config["MAX_UPLOAD_BYTES"]
+                                    + app.config["UPLOAD_ENVELOPE_BYTES"])
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the bare extension instances, Celery included, to this app."""
     from anb import security  # noqa: F401  (registers the JWT loaders)
     from anb.celery_app import celery_init_app
-    from anb.extensions import api, cache, db, jwt, limiter, migrate
+    from anb.extensions import api, cache, cors, db, jwt, limiter, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config["MIGRATIONS_DIR"]))
@@ -56,12 +87,16 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"])
     cache.init_app(app)
     limiter.init_app(app)
+    # Browsers may call the API only from the configured origins (none by default).
+    cors.init_app(app, resources={r"/api/*": {"origins": app.config["CORS_ORIGINS"]}},
+                  allow_headers=["Authorization", "Content-Type"], expose_headers=["Retry-After"])
     api.init_app(app)
     celery_init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Register every resource's blueprint, from one list, and the docs' assets (not part of the API spec)."""
+    from anb.api import IdConverter
     from anb.auth.routes import blp as auth_blp
     from anb.docs import blp as docs_blp
     from anb.extensions import api
@@ -69,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from anb.public.routes import blp as public_blp
     from anb.videos.routes import blp as videos_blp
 
+    api.register_converter(IdConverter, lambda _converter: {"type": "string"})
     for blueprint in (health_blp, auth_blp, videos_blp, public_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(docs_blp)
@@ -79,6 +115,17 @@ def register_error_handlers(app: Flask) -> None:
     from anb.errors import init_error_handlers
 
     init_error_handlers(app)
+
+
+def add_security_headers(app: Flask) -> None:
+    """Send the security headers with every answer, errors included (a header a route set itself wins)."""
+    from anb.security import SECURITY_HEADERS
+
+    @app.after_request
+    def _security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
 
 def register_commands(app: Flask) -> None:

@@ -1,18 +1,79 @@
-"""Thin subclasses of smorest's Api and Blueprint: every smorest error comes out in the contract's format."""
+"""Thin subclasses of smorest's Api and Blueprint and of Flask's JSON provider: every request body is parsed
+the same guarded way, and every smorest error comes out in the contract's format."""
 
 from __future__ import annotations
 
-import flask_smorest
-from webargs.flaskparser import FlaskParser
-from werkzeug.exceptions import HTTPException
+import json
+import re
+import typing
 
-from anb.errors import INVALID_JSON_MESSAGE, QUERY_MESSAGE, VALIDATION_MESSAGE, error_body
+import flask
+import flask_smorest
+from flask import current_app
+from flask.json.provider import DefaultJSONProvider
+from webargs import core
+from webargs.flaskparser import FlaskParser, abort, is_json_request
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import BaseConverter
+
+from anb.errors import (
+    INVALID_JSON_MESSAGE,
+    JSON_TOO_DEEP_MESSAGE,
+    JSON_UNICODE_MESSAGE,
+    QUERY_MESSAGE,
+    VALIDATION_MESSAGE,
+    error_body,
+)
+
+
+class RejectedJSON(json.JSONDecodeError):
+    """A body that is JSON to the letter but that the API refuses, with the Spanish reason why."""
+
+    def __init__(self, message: str, document: str | bytes):
+        super().__init__(message, document if isinstance(document, str) else "<bytes>", 0)
+        self.message = message
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider, refusing what the standard parser lets through but nothing downstream can use:
+    nesting deep enough to exhaust the parser's recursion (a RecursionError, i.e. a 500) and lone UTF-16
+    surrogates ("\\ud800"), which no UTF-8 database, log or response can hold."""
+
+    def loads(self, s: str | bytes, **kwargs: typing.Any) -> typing.Any:
+        try:
+            value = super().loads(s, **kwargs)
+            json.dumps(value, ensure_ascii=False).encode("utf-8")
+        except RecursionError:
+            raise RejectedJSON(JSON_TOO_DEEP_MESSAGE, s) from None
+        except UnicodeEncodeError:
+            raise RejectedJSON(JSON_UNICODE_MESSAGE, s) from None
+        return value
+
+
+class IdConverter(BaseConverter):
+    """An opaque id in a URL that never takes the name of a sibling route: ``<id(upload):video_id>`` leaves
+    ``/api/videos/upload`` to the upload route (so GET there is 405, not "video upload not found"). The
+    string is passed on unparsed; anb.lookups decides whether it can name a row."""
+
+    def __init__(self, url_map, *reserved: str):
+        super().__init__(url_map)
+        names = "|".join(re.escape(name) for name in reserved)
+        self.regex = f"(?!(?:{names})(?:/|$))[^/]+" if reserved else "[^/]+"
 
 
 class ArgumentsParser(FlaskParser):
-    """webargs' Flask parser, answering validation failures with 400 as the contract says (not 422)."""
+    """webargs' Flask parser, answering validation failures with 400 as the contract says (not 422), and
+    reading JSON bodies through the app's guarded provider."""
 
     DEFAULT_VALIDATION_STATUS = 400
+
+    def _raw_load_json(self, req: flask.Request) -> typing.Any:
+        if not is_json_request(req):
+            return core.missing
+        return current_app.json.loads(req.get_data(cache=True))
+
+    def _handle_invalid_json_error(self, error, req: flask.Request, *args, **kwargs) -> typing.NoReturn:
+        abort(400, exc=error, message=getattr(error, "message", INVALID_JSON_MESSAGE))
 
 
 class Blueprint(flask_smorest.Blueprint):
@@ -43,7 +104,8 @@ class Api(flask_smorest.Api):
         if errors is None and "messages" in data:
             errors = _field_errors(data["messages"])
             message = message or (QUERY_MESSAGE if "query" in data["messages"] else VALIDATION_MESSAGE)
-        if errors == {"json": ["Invalid JSON body."]}:
-            errors, message = None, INVALID_JSON_MESSAGE
         body = {**data.get("details", {}), **error_body(error.code, message, errors)}
-        return body, error.code, data.get("headers", {})
+        headers = dict(data.get("headers") or {})
+        if getattr(error, "valid_methods", None):  # a 405 says which methods the URL takes
+            headers.setdefault("Allow", ", ".join(error.valid_methods))
+        return body, error.code, headers

@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Flask
 from kombu.exceptions import OperationalError as BrokerError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
 log = logging.getLogger(__name__)
@@ -23,20 +24,31 @@ DEFAULT_MESSAGES = {
     403: "No tienes permiso para acceder a este recurso.",
     404: "Recurso no encontrado.",
     405: "Método no permitido para este recurso.",
+    408: "La solicitud tardó demasiado en llegar.",
     409: "Conflicto con el estado actual del recurso.",
-    413: "Error en el archivo (tipo o tamaño inválido).",
+    413: "El cuerpo de la solicitud es demasiado grande.",
+    414: "La URL de la solicitud es demasiado larga.",
     415: "Tipo de contenido no soportado.",
+    416: "El rango solicitado no es válido para este archivo.",
     422: "Datos de entrada inválidos.",
     429: "Demasiadas solicitudes. Intenta de nuevo más tarde.",
+    431: "Los encabezados de la solicitud son demasiado grandes.",
     500: "Error interno del servidor.",
+    501: "Función no soportada por el servidor.",
     502: "Servicio no disponible temporalmente.",
     503: "Servicio no disponible temporalmente.",
     504: "El servidor tardó demasiado en responder.",
+    505: "Versión de HTTP no soportada.",
 }
 VALIDATION_MESSAGE = "Datos de entrada inválidos."
 QUERY_MESSAGE = "Parámetro inválido en la consulta."
 INVALID_JSON_MESSAGE = "El cuerpo de la solicitud no es un JSON válido."
+JSON_TOO_DEEP_MESSAGE = "El cuerpo de la solicitud tiene demasiados niveles de anidación."
+JSON_UNICODE_MESSAGE = "El cuerpo de la solicitud contiene caracteres Unicode inválidos (sustitutos sueltos)."
 DATABASE_DOWN_MESSAGE = "La base de datos no está disponible. Intenta de nuevo más tarde."
+REDIS_DOWN_MESSAGE = "El control de solicitudes no está disponible. Intenta de nuevo más tarde."
+#: The contract's answer to any unacceptable upload file; a more precise reason may follow it.
+UPLOAD_INVALID_MESSAGE = "Error en el archivo (tipo o tamaño inválido)."
 BROKER_DOWN_MESSAGE = "El sistema de procesamiento no está disponible. Intenta de nuevo más tarde."
 
 #: pymysql's "cannot connect", "server has gone away" and "lost connection" codes.
@@ -55,10 +67,16 @@ def error_body(code: int, message: str | None = None, errors: dict | None = None
     return body
 
 
+def upload_too_large_message(max_bytes: int) -> str:
+    """The 400 for a file over the upload limit, the same from the app and from Nginx."""
+    return f"{UPLOAD_INVALID_MESSAGE} El archivo supera el tamaño máximo de {max_bytes // 2**20} MB."
+
+
 def init_error_handlers(app: Flask) -> None:
-    """Register the handlers for a database or broker that cannot be reached."""
+    """Register the handlers for a database, broker or Redis that cannot be reached."""
     app.register_error_handler(DatabaseError, _database_error)
     app.register_error_handler(BrokerError, _broker_unavailable)
+    app.register_error_handler(RedisError, _redis_unavailable)
 
 
 def _database_error(error: DatabaseError):
@@ -73,3 +91,9 @@ def _database_error(error: DatabaseError):
 def _broker_unavailable(error: BrokerError):
     log.error("broker unavailable: %s", error)
     return error_body(503, BROKER_DOWN_MESSAGE), 503
+
+
+def _redis_unavailable(error: RedisError):
+    """Rate limits live in Redis: without it, limited endpoints (login, votes) fail closed."""
+    log.error("redis unavailable: %s", error)
+    return error_body(503, REDIS_DOWN_MESSAGE), 503

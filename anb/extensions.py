@@ -1,6 +1,7 @@
 """Bare extension instances; the factory binds them to an app."""
 
 from flask_caching import Cache
+from flask_cors import CORS
 from flask_jwt_extended import JWTManager
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -15,4 +16,5 @@ migrate = Migrate()
 jwt = JWTManager()
 api = Api()
 cache = Cache()
+cors = CORS()
 limiter = Limiter(key_func=get_remote_address)

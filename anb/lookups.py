@@ -10,8 +10,12 @@ MAX_ID_DIGITS = 18
 
 
 def parse_id(value: str) -> int | None:
-    """The numeric id inside an opaque id string, or None if it cannot be one."""
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS else None
+    """The numeric id inside an opaque id string, or None if it cannot be one: ids are written only one
+    way (ASCII digits, no leading zero), so "010" never names video 10."""
+    if not (value.isascii() and value.isdigit() and len(value) <= MAX_ID_DIGITS):
+        return None
+    number = int(value)
+    return number if str(number) == value else None
 
 
 def find_video(video_id: str) -> Video | None:

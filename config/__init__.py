@@ -95,14 +95,17 @@ class Config:
                              STAGE_SOFT_TIME_LIMIT)
 
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    CACHE_TYPE = "RedisCache"
+    CACHE_TYPE = "anb.cache.JSONRedisCache"
     #: Only the ranking is cached: one second keeps a vote visible within the contract's two.
     CACHE_DEFAULT_TIMEOUT = env_int("RANKING_CACHE_SECONDS", 1)
     CACHE_KEY_PREFIX = "anb:"
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
-    RATELIMIT_SWALLOW_ERRORS = True
+    #: A limit whose storage (Redis) fails is not skipped: the request fails closed with a JSON 503.
+    RATELIMIT_SWALLOW_ERRORS = False
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    #: Per client address across every email it names (LOGIN_RATE_LIMIT counts per account).
+    LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "60 per minute")
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "60 per minute")
 
     #: argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 23 ms per hash here.
@@ -115,7 +118,12 @@ class Config:
     MEDIA_URL = os.environ.get("MEDIA_URL", "/media")
     STATIC_ASSETS = ROOT / "static"
     MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
-    MAX_CONTENT_LENGTH = MAX_UPLOAD_BYTES + 1024 * 1024
+    #: The multipart envelope around an upload's file (boundaries, part headers, the title).
+    UPLOAD_ENVELOPE_BYTES = 1024 * 1024
+    #: Every body but an upload's: far above any JSON this API takes, far below what costs real work.
+    MAX_CONTENT_LENGTH = env_int("MAX_BODY_BYTES", 1024 * 1024)
+    #: Parts of an upload form (a title and a file); text parts stay under Flask's 500 kB default.
+    MAX_FORM_PARTS = 16
     VIDEO_MIN_SECONDS = env_float("VIDEO_MIN_SECONDS", 20)
     VIDEO_MAX_SECONDS = env_float("VIDEO_MAX_SECONDS", 60)
     VIDEO_MIN_SHORT_SIDE = env_int("VIDEO_MIN_SHORT_SIDE", 1080)
@@ -138,6 +146,9 @@ class Config:
                                                           "bearerFormat": "JWT"}}},
     }
     JSON_SORT_KEYS = False
+    #: Origins allowed to call the API from a browser, comma-separated; none by default.
+    CORS_ORIGINS = [origin.strip() for origin in os.environ.get("CORS_ORIGINS", "").split(",")
+                    if origin.strip()]
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
     PROXY_FIX_HOPS = env_int("PROXY_FIX_HOPS", 1)
 
@@ -171,19 +182,37 @@ class TestingConfig(DevelopmentConfig):
     PROCESSED_MAX_SECONDS = 3
 
 
+def example_values(path: Path = ROOT / ".env.example") -> set[str]:
+    """The values written in .env.example: placeholders that must never run a real deployment."""
+    lines = path.read_text().splitlines() if path.exists() else []
+    return {line.split("=", 1)[1].strip() for line in lines if "=" in line and not line.startswith("#")}
+
+
 class ProductionConfig(Config):
     """The real deployment: every secret must come from the environment."""
 
     REQUIRED = ("SECRET_KEY", "JWT_SECRET_KEY", "SQLALCHEMY_DATABASE_URI")
+    #: Keys that sign sessions and tokens: anyone who knows one can forge them.
+    SIGNING_KEYS = ("SECRET_KEY", "JWT_SECRET_KEY")
+    MIN_KEY_LENGTH = 32
+    #: A random key of 32 characters has many different ones; "aaaa..." or "12341234..." do not.
+    MIN_DISTINCT_CHARACTERS = 12
+    PLACEHOLDER_MARKS = ("change-me", "not-for-production")
 
     @classmethod
     def check(cls) -> None:
-        """Refuse to start with a missing or toy secret rather than run insecurely."""
+        """Refuse to start with a missing, placeholder or guessable signing key rather than run insecurely."""
         missing = [name for name in cls.REQUIRED if not getattr(cls, name)]
         if missing:
             raise RuntimeError(f"Production needs these environment settings: {', '.join(missing)}")
-        if len(cls.JWT_SECRET_KEY) < 32 or "dev-" in cls.JWT_SECRET_KEY:
-            raise RuntimeError("JWT_SECRET_KEY must be a random value of at least 32 characters")
+        placeholders = example_values()
+        for name in cls.SIGNING_KEYS:
+            value = getattr(cls, name)
+            if value in placeholders or any(mark in value.lower() for mark in cls.PLACEHOLDER_MARKS):
+                raise RuntimeError(f"{name} is a placeholder (from .env.example); set a random value")
+            if len(value) < cls.MIN_KEY_LENGTH or len(set(value)) < cls.MIN_DISTINCT_CHARACTERS:
+                raise RuntimeError(f"{name} must be a random value of at least {cls.MIN_KEY_LENGTH} "
+                                   "characters")
 
 
 CONFIGS = {

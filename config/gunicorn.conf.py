@@ -15,6 +15,11 @@ graceful_timeout = 30
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
 # otherwise a request can race a closing connection and fail with 502.
 keepalive = 75
+# Looser than Nginx's header limits (large_client_header_buffers 4 4k): whatever Nginx lets through,
+# gunicorn accepts, so its HTML "Request Line is too large" page can never reach a client.
+limit_request_line = 8190
+limit_request_field_size = 16384
+limit_request_fields = 32768
 pidfile = str(_var / "run" / "gunicorn.pid")
 accesslog = str(_var / "log" / "gunicorn-access.log")
 errorlog = str(_var / "log" / "gunicorn-error.log")

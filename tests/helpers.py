@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from pathlib import Path
 
 from flask import Flask
@@ -18,6 +19,13 @@ PASSWORD = "correct-horse-9"
 def bearer(user: User, **token_options) -> dict[str, str]:
     """Authorization headers carrying a fresh access token for ``user``."""
     return {"Authorization": f"Bearer {create_access_token(identity=user, **token_options)}"}
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for servers a test starts itself)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def upload(client: FlaskClient, headers: dict, path: Path | None, title: str | None = "Mi mejor jugada",

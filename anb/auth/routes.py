@@ -18,6 +18,7 @@ from anb.auth.schemas import (
     TokenSchema,
 )
 from anb.extensions import limiter
+from anb.security import MAX_EMAIL_LENGTH, canonical_email
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Cuentas de usuario")
 
@@ -26,11 +27,28 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
-def _login_attempt_key() -> str:
-    """Attempts are counted per client address and account, so one attacker cannot lock out a whole city."""
+def _login_address_limit() -> str:
+    return current_app.config["LOGIN_ADDRESS_RATE_LIMIT"]
+
+
+def _login_account_key() -> str:
+    """Guesses against one account share one bucket, however its email is spelled: the bucket is the account
+    the canonical email resolves to (the canonical email itself while no account has it)."""
     body = request.get_json(silent=True)
     email = body.get("email") if isinstance(body, dict) else None
-    return f"{request.remote_addr}|{service.normalize_email(email) if isinstance(email, str) else ''}"
+    try:
+        email = canonical_email(email) if isinstance(email, str) and len(email) <= MAX_EMAIL_LENGTH else None
+    except ValueError:
+        email = None
+    if email is None:  # refused by validation anyway; such requests share one bucket
+        return "account:invalid"
+    user = service.find_by_email(email)
+    return f"account:{user.id}" if user is not None else f"email:{email}"
+
+
+def _login_address_key() -> str:
+    """Guesses from one client address, whatever emails they name (many accounts tried from one place)."""
+    return f"address:{request.remote_addr}"
 
 
 @blp.route("/signup")
@@ -51,7 +69,8 @@ class Signup(MethodView):
 
 @blp.route("/login")
 class Login(MethodView):
-    decorators = [limiter.limit(_login_limit, key_func=_login_attempt_key, methods=["POST"])]
+    decorators = [limiter.limit(_login_limit, key_func=_login_account_key, methods=["POST"]),
+                  limiter.limit(_login_address_limit, key_func=_login_address_key, methods=["POST"])]
 
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)

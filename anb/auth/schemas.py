@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validates_schema
 
-from anb.schemas import NOT_NULL, REQUIRED, BaseSchema, EmailField, text_field
+from anb.schemas import BaseSchema, EmailField, password_field, text_field
 from anb.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
@@ -13,8 +13,7 @@ class SignupSchema(BaseSchema):
 
     first_name = text_field(100)
     last_name = text_field(100)
-    email = EmailField(required=True, error_messages={"required": REQUIRED, "null": NOT_NULL,
-                                                      "invalid": "Correo electrónico inválido."})
+    email = EmailField(required=True)
     password1 = text_field(MAX_PASSWORD_LENGTH)
     password2 = text_field(MAX_PASSWORD_LENGTH)
     city = text_field(120)
@@ -31,10 +30,11 @@ class SignupSchema(BaseSchema):
 
 
 class LoginSchema(BaseSchema):
-    """Credentials; any failure is the same 401 so an attacker learns nothing."""
+    """Credentials; any wrong pair is the same 401 so an attacker learns nothing. The password is bounded
+    here, so a 20 MB one is refused before it is ever hashed."""
 
-    email = text_field(254)
-    password = fields.String(required=True, error_messages={"required": REQUIRED})
+    email = EmailField(required=True)
+    password = password_field(MAX_PASSWORD_LENGTH)
 
 
 class ProfileUpdateSchema(BaseSchema):

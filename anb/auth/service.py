@@ -1,4 +1,4 @@
-"""Account rules: unique emails whatever their case, hashed passwords, token issuing."""
+"""Account rules: one canonical spelling per email, hashed passwords, token issuing and revocation."""
 
 from __future__ import annotations
 
@@ -8,27 +8,28 @@ from sqlalchemy.exc import IntegrityError
 
 from anb.extensions import db
 from anb.models import Role, User
-from anb.security import hash_password, needs_rehash, verify_password
+from anb.security import canonical_email, hash_password, needs_rehash, revoke_tokens, verify_password
 
 
 class EmailTaken(Exception):
-    """Someone already signed up with this email (in any letter case)."""
-
-
-def normalize_email(email: str) -> str:
-    """The one spelling of an email that is stored and compared."""
-    return email.strip().lower()
+    """Someone already signed up with this email (in any spelling with the same canonical form)."""
 
 
 def find_by_email(email: str) -> User | None:
-    """The user with this email, whatever its letter case."""
-    return db.session.execute(db.select(User).filter_by(email=normalize_email(email))).scalar_one_or_none()
+    """The user with this email's canonical form; None also for a spelling that has none (invisible or
+    control characters)."""
+    try:
+        email = canonical_email(email)
+    except ValueError:
+        return None
+    return db.session.execute(db.select(User).filter_by(email=email)).scalar_one_or_none()
 
 
 def register(email: str, password: str, *, first_name: str, last_name: str, city: str, country: str,
              role: Role = Role.PLAYER) -> User:
-    """Create an account in one commit, or raise EmailTaken; the unique index settles concurrent signups."""
-    email = normalize_email(email)
+    """Create an account in one commit, or raise EmailTaken (ValueError for an email with invisible or
+    control characters); the unique index on the canonical form settles concurrent signups."""
+    email = canonical_email(email)
     if find_by_email(email) is not None:
         raise EmailTaken(email)
     user = User(email=email, password_hash=hash_password(password), first_name=first_name,
@@ -58,6 +59,13 @@ def issue_token(user: User) -> dict:
     expires = current_app.config["JWT_ACCESS_TOKEN_EXPIRES"]
     return {"access_token": create_access_token(identity=user), "token_type": "Bearer",
             "expires_in": int(expires.total_seconds())}
+
+
+def change_password(user: User, password: str) -> None:
+    """Set a new password and revoke every token issued before it, in one commit."""
+    user.password_hash = hash_password(password)
+    revoke_tokens(user)
+    db.session.commit()
 
 
 def update_profile(user: User, changes: dict) -> User:

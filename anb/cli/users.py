@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from anb.auth import service
 from anb.extensions import db
 from anb.models import Role
-from anb.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hash_password
+from anb.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -38,6 +38,8 @@ def create_user(email: str, first_name: str, last_name: str, city: str, country:
                                 country=country, role=Role(role))
     except service.EmailTaken:
         raise click.ClickException(f"{email} is already registered.") from None
+    except ValueError:
+        raise click.ClickException(f"{email!r} contains invisible or control characters.") from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
@@ -58,11 +60,10 @@ def set_role(email: str, role: str) -> None:
 @click.argument("email")
 @click.password_option(help="New password (prompted, twice, if not given).")
 def set_password(email: str, password: str) -> None:
-    """Reset the password of the account with EMAIL."""
+    """Reset the password of the account with EMAIL; tokens issued before stop working at once."""
     user = service.find_by_email(email)
     if user is None:
         raise click.ClickException(f"No account with email {email}.")
     check_password(password)
-    user.password_hash = hash_password(password)
-    db.session.commit()
+    service.change_password(user, password)
     click.echo(f"Password of {user.email} changed.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from flask import current_app
 from sqlalchemy import text
 
@@ -32,4 +33,16 @@ def broker_ok() -> bool:
         return True
     except Exception as exc:  # any failure means "down" to a health check
         log.warning("health: broker check failed: %s", exc)
+        return False
+
+
+def redis_ok() -> bool:
+    """Whether Redis (rate limits and the ranking cache) answers a PING with the configured URL."""
+    try:
+        client = redis.Redis.from_url(current_app.config["REDIS_URL"], socket_connect_timeout=2,
+                                      socket_timeout=2)
+        with client:
+            return bool(client.ping())
+    except Exception as exc:  # any failure means "down" to a health check
+        log.warning("health: redis check failed: %s", exc)
         return False

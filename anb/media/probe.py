@@ -59,26 +59,28 @@ def check_decodable_end(path: Path, duration: float) -> None:
     """Decode a frame of the last second, so a file cut short after its header is caught before it is
     accepted; a seek past the end of the data decodes nothing without any error, so the frame is counted."""
     start = max(duration - 1.0, 0.0)
-    result = subprocess.run(
+    result = _run_bounded(
         [FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-ss", f"{start:.3f}", "-i", str(path),
-         "-map", "0:v:0", "-frames:v", "1", "-f", "framecrc", "-"],
-        capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS, check=False,
-    )
+         "-map", "0:v:0", "-frames:v", "1", "-f", "framecrc", "-"])
     decoded = any(line and not line.startswith("#") for line in result.stdout.splitlines())
     damaged = "Invalid data" in result.stderr or "partial file" in result.stderr
     if result.returncode != 0 or not decoded or damaged:
         raise MediaError("El archivo de video está incompleto o dañado.")
 
 
-def _ffprobe_json(path: Path) -> dict:
+def _run_bounded(command: list[str]) -> subprocess.CompletedProcess:
+    """Run a media tool on an uploaded file; one that takes too long makes the file unusable (MediaError),
+    never an unhandled TimeoutExpired."""
     try:
-        result = subprocess.run(
-            [FFPROBE, "-hide_banner", "-v", "error", "-print_format", "json",
-             "-show_format", "-show_streams", str(path)],
-            capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS, check=False,
-        )
+        return subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS,
+                              check=False)
     except subprocess.TimeoutExpired as exc:
         raise MediaError("No se pudo leer el archivo de video a tiempo.") from exc
+
+
+def _ffprobe_json(path: Path) -> dict:
+    result = _run_bounded([FFPROBE, "-hide_banner", "-v", "error", "-print_format", "json",
+                           "-show_format", "-show_streams", str(path)])
     if result.returncode != 0:
         raise MediaError("El archivo no es un video válido.")
     return json.loads(result.stdout or "{}")

@@ -12,6 +12,9 @@ from anb.models.base import Base, Id, UTCDateTime, now_utc
 
 #: Case- and accent-insensitive, so "bogota" finds "Bogotá" through the index.
 CITY_COLLATION = "utf8mb4_unicode_ci"
+#: Emails are stored in their canonical form (anb.security.canonical_email) and compared byte for byte:
+#: an insensitive collation would let other spellings reach the account and refuse real, different mailboxes.
+EMAIL_COLLATION = "utf8mb4_bin"
 
 
 class Role(enum.StrEnum):
@@ -38,7 +41,7 @@ class User(Base):
     )
 
     id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(254, collation=EMAIL_COLLATION), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
@@ -53,6 +56,8 @@ class User(Base):
     jury_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     processed_videos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The generation of tokens this account accepts; anb.security.revoke_tokens moves it on.
+    token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def username(self) -> str:

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Response
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import abort
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from anb.api import Blueprint
+from anb.errors import upload_too_large_message
 from anb.schemas import PageArgsSchema
 from anb.storage import get_storage
 from anb.videos import service
@@ -35,9 +40,39 @@ def _owned_or_abort(video_id: str):
     return video
 
 
+NOT_MULTIPART = "La carga debe enviarse como multipart/form-data con los campos title y video_file."
+MALFORMED_MULTIPART = "El cuerpo multipart/form-data de la carga está mal formado."
+FORM_FIELD_TOO_LARGE = "Un campo de texto del formulario (title) es demasiado largo, o hay demasiadas partes."
+
+
+def upload_body(view: Callable) -> Callable:
+    """Let this one endpoint take an upload-sized body (every other one stops at MAX_CONTENT_LENGTH) and
+    read its multipart envelope first, so each way it can be wrong has its own 400, never a 413."""
+
+    @wraps(view)
+    def parsed(*args, **kwargs):
+        config = current_app.config
+        limit = config["MAX_UPLOAD_BYTES"] + config["UPLOAD_ENVELOPE_BYTES"]
+        if (request.content_length or 0) > limit:
+            abort(400, message=upload_too_large_message(config["MAX_UPLOAD_BYTES"]))
+        if request.mimetype != "multipart/form-data" or not request.mimetype_params.get("boundary"):
+            abort(400, message=NOT_MULTIPART)
+        request.max_content_length = limit
+        try:
+            parts = len(request.form) + len(request.files)
+        except RequestEntityTooLarge:
+            abort(400, message=FORM_FIELD_TOO_LARGE if request.content_length is not None
+                  else upload_too_large_message(config["MAX_UPLOAD_BYTES"]))
+        if not parts:
+            abort(400, message=MALFORMED_MULTIPART)
+        return view(*args, **kwargs)
+
+    return parsed
+
+
 @blp.route("/upload")
 class Upload(MethodView):
-    decorators = [jwt_required()]
+    decorators = [upload_body, jwt_required()]
 
     @blp.arguments(UploadFormSchema, location="form")
     @blp.arguments(UploadFileSchema, location="files")
@@ -67,7 +102,7 @@ class Videos(MethodView):
         return service.own_videos(current_user, PageArgsSchema.offset(args), args["page_size"])
 
 
-@blp.route("/<video_id>")
+@blp.route("/<id(upload):video_id>")
 class VideoItem(MethodView):
     decorators = [jwt_required()]
 
@@ -92,7 +127,7 @@ class VideoItem(MethodView):
         return {"message": "El video ha sido eliminado exitosamente.", "video_id": video_id}
 
 
-@blp.route("/<video_id>/original")
+@blp.route("/<id(upload):video_id>/original")
 class Original(MethodView):
     decorators = [jwt_required()]
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from flask import current_app
 
+from anb.errors import UPLOAD_INVALID_MESSAGE, upload_too_large_message
 from anb.media.probe import MP4_FAMILY, MediaError, MediaInfo, check_decodable_end, probe
 
 
@@ -19,16 +20,15 @@ def validate_video(path: Path, size: int) -> MediaInfo:
     if size == 0:
         raise InvalidUpload("El archivo está vacío.")
     if size > config["MAX_UPLOAD_BYTES"]:
-        limit_mb = config["MAX_UPLOAD_BYTES"] // 2**20
-        raise InvalidUpload(f"El archivo supera el tamaño máximo de {limit_mb} MB.")
+        raise InvalidUpload(upload_too_large_message(config["MAX_UPLOAD_BYTES"]))
     try:
         info = probe(path)
         if info.container != MP4_FAMILY:
-            raise InvalidUpload("Error en el archivo (tipo o tamaño inválido). Solo se aceptan videos MP4.")
+            raise InvalidUpload(f"{UPLOAD_INVALID_MESSAGE} Solo se aceptan videos MP4.")
         _check_limits(info)
         check_decodable_end(path, info.duration)
     except MediaError as exc:
-        raise InvalidUpload(f"Error en el archivo (tipo o tamaño inválido). {exc}") from exc
+        raise InvalidUpload(f"{UPLOAD_INVALID_MESSAGE} {exc}") from exc
     return info
 
 

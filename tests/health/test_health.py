@@ -8,7 +8,7 @@ def test_health_is_ok_when_mariadb_and_rabbitmq_answer(client):
     response = client.get("/api/health")
 
     assert response.status_code == 200
-    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    assert response.get_json() == {"status": "ok", "database": "ok", "broker": "ok", "cache": "ok"}
 
 
 def test_health_names_the_database_when_it_is_down(_migrated_database):
