@@ -51,10 +51,16 @@ def _identity(user: User) -> str:
     return str(user.id)
 
 
+def account_is_active(user: User | None) -> bool:
+    """Whether ``user`` exists and is not banned: a ban refuses the account's tokens at once."""
+    return user is not None and user.banned_at is None
+
+
 @jwt.user_lookup_loader
 def _load_user(_header: dict, payload: dict) -> User | None:
     subject = payload.get("sub", "")
-    return db.session.get(User, int(subject)) if subject.isdigit() else None
+    user = db.session.get(User, int(subject)) if subject.isdigit() else None
+    return user if account_is_active(user) else None
 
 
 jwt.unauthorized_loader(_unauthorized)

@@ -20,6 +20,7 @@ from anb.auth.schemas import (
 from anb.extensions import limiter
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Cuentas de usuario")
+BANNED = "Tu cuenta ha sido suspendida por un administrador."
 
 
 def _login_limit() -> str:
@@ -56,10 +57,14 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Credenciales inválidas")
+    @blp.alt_response(403, description=BANNED)
     @blp.alt_response(429, description="Demasiados intentos")
     def post(self, credentials: dict):
         """Iniciar sesión y obtener un token JWT."""
-        user = service.authenticate(credentials["email"], credentials["password"])
+        try:
+            user = service.authenticate(credentials["email"], credentials["password"])
+        except service.AccountBanned:
+            abort(403, message=BANNED)
         if user is None:
             abort(401, message="Credenciales inválidas.")
         return service.issue_token(user)

@@ -15,6 +15,10 @@ class EmailTaken(Exception):
     """Someone already signed up with this email (in any letter case)."""
 
 
+class AccountBanned(Exception):
+    """The credentials are right but an admin banned the account."""
+
+
 def normalize_email(email: str) -> str:
     """The one spelling of an email that is stored and compared."""
     return email.strip().lower()
@@ -43,10 +47,15 @@ def register(email: str, password: str, *, first_name: str, last_name: str, city
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None (in the same time either way)."""
+    """The user these credentials belong to, or None (in the same time either way); AccountBanned if banned.
+
+    Only the right password learns about the ban, so a guesser cannot tell banned accounts apart.
+    """
     user = find_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         return None
+    if user.banned_at is not None:
+        raise AccountBanned(user.id)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()

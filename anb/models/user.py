@@ -53,6 +53,11 @@ class User(Base):
     jury_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     total_votes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     processed_videos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The mailbox behind the email (dots and +tags dropped where the domain ignores them): one account each.
+    mailbox_key: Mapped[str | None] = mapped_column(String(254), unique=True)
+    #: Set by an admin's ban: the account can no longer log in and its tokens stop working at once.
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ban_reason: Mapped[str | None] = mapped_column(String(500))
 
     @property
     def username(self) -> str:
