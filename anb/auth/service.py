@@ -1,4 +1,5 @@
-"""Account rules: unique emails whatever their case, hashed passwords, token issuing."""
+"""Account rules: unique emails whatever their case, one account per mailbox, no throwaway mail, hashed
+passwords, token issuing."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import current_app
 from flask_jwt_extended import create_access_token
 from sqlalchemy.exc import IntegrityError
 
+from anb.auth.mailbox import is_disposable, load_domains, mailbox_key
 from anb.extensions import db
 from anb.models import Role, User
 from anb.security import hash_password, needs_rehash, verify_password
@@ -13,6 +15,10 @@ from anb.security import hash_password, needs_rehash, verify_password
 
 class EmailTaken(Exception):
     """Someone already signed up with this email (in any letter case)."""
+
+
+class DisposableEmail(Exception):
+    """The email's domain is a throwaway-mail service (config's list)."""
 
 
 class AccountBanned(Exception):
@@ -31,12 +37,17 @@ def find_by_email(email: str) -> User | None:
 
 def register(email: str, password: str, *, first_name: str, last_name: str, city: str, country: str,
              role: Role = Role.PLAYER) -> User:
-    """Create an account in one commit, or raise EmailTaken; the unique index settles concurrent signups."""
+    """Create an account in one commit, or raise EmailTaken (also for another spelling of a registered
+    mailbox, e.g. a dotted or +tagged Gmail address) or DisposableEmail; unique indexes settle races."""
     email = normalize_email(email)
-    if find_by_email(email) is not None:
+    config = current_app.config
+    if is_disposable(email, load_domains(config["DISPOSABLE_DOMAINS_FILE"])):
+        raise DisposableEmail(email)
+    mailbox = mailbox_key(email, config["MAILBOX_RULES"])
+    if find_by_email(email) is not None or _mailbox_taken(mailbox):
         raise EmailTaken(email)
     user = User(email=email, password_hash=hash_password(password), first_name=first_name,
-                last_name=last_name, city=city, country=country, role=role)
+                last_name=last_name, city=city, country=country, role=role, mailbox_key=mailbox)
     db.session.add(user)
     try:
         db.session.commit()
@@ -44,6 +55,10 @@ def register(email: str, password: str, *, first_name: str, last_name: str, city
         db.session.rollback()
         raise EmailTaken(email) from exc
     return user
+
+
+def _mailbox_taken(mailbox: str) -> bool:
+    return db.session.execute(db.select(User.id).filter_by(mailbox_key=mailbox)).first() is not None
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -40,6 +40,8 @@ def create_user(email: str, first_name: str, last_name: str, city: str, country:
                                 country=country, role=Role(role))
     except service.EmailTaken:
         raise click.ClickException(f"{email} is already registered.") from None
+    except service.DisposableEmail:
+        raise click.ClickException(f"{email} is a throwaway-mail address.") from None
     click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
