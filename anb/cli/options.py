@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
+from datetime import timedelta
 
 import click
 
@@ -32,3 +34,19 @@ def account(email: str) -> User:
     if user is None:
         raise click.ClickException(f"No account with email {email}.")
     return user
+
+
+class Duration(click.ParamType):
+    """A span such as 90s, 30m, 24h or 7d."""
+
+    name = "duration"
+    UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days"}
+
+    def convert(self, value, param, ctx) -> timedelta:
+        """Parse ``value`` into a timedelta, or fail the command with a usage error."""
+        if isinstance(value, timedelta):
+            return value
+        match = re.fullmatch(r"\s*(\d{1,6})\s*([smhd])\s*", str(value))
+        if match is None:
+            self.fail(f"{value!r} is not a duration like 90s, 30m, 24h or 7d.", param, ctx)
+        return timedelta(**{self.UNITS[match[2]]: int(match[1])})

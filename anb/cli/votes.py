@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from datetime import timedelta
+
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
+from anb.admin.fraud import Finding, Thresholds, suspicious
 from anb.admin.voids import VoteFilter, void_votes
-from anb.cli.options import account, by_option, reason_option
+from anb.cli.options import Duration, account, by_option, reason_option
 from anb.extensions import db
-from anb.models import Video
+from anb.models import Video, now_utc
 
 votes_cli = AppGroup("votes", help="Review and void votes.")
 
@@ -30,3 +37,36 @@ def void(email: str | None, ip_address: str | None, video_id: int | None, dry_ru
     which = VoteFilter(voter=account(email) if email else None, ip_address=ip_address, video_id=video_id)
     result = void_votes(which, actor, reason, dry_run)
     click.echo(f"{which.label()}: {result.line(dry_run)}.")
+
+
+def _table(findings: list[Finding]) -> str:
+    lines = ["rule\tvotes\taccounts\tsubject\tsome accounts"]
+    lines += [f"{item.rule}\t{item.votes}\t{item.accounts}\t{item.subject}\t{' '.join(item.sample[:5])}"
+              for item in findings]
+    return "\n".join(lines)
+
+
+def _csv(findings: list[Finding]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["rule", "subject", "votes", "accounts", "sample"])
+    writer.writerows([item.rule, item.subject, item.votes, item.accounts, " ".join(item.sample)]
+                     for item in findings)
+    return out.getvalue().rstrip("\n")
+
+
+FORMATS = {"table": _table, "csv": _csv,
+           "json": lambda findings: json.dumps([item.as_dict() for item in findings], ensure_ascii=False)}
+
+
+@votes_cli.command("suspicious")
+@click.option("--since", type=Duration(), default="24h", show_default=True,
+              help="Look at votes cast this recently (90s, 30m, 24h, 7d).")
+@click.option("--format", "output", type=click.Choice(list(FORMATS)), default="table", show_default=True,
+              help="Output format.")
+def list_suspicious(since: timedelta, output: str) -> None:
+    """Groups of recent votes worth a look, by four rules (thresholds: FRAUD_* in config)."""
+    findings = suspicious(now_utc() - since, Thresholds.from_config(current_app.config))
+    click.echo(FORMATS[output](findings))
+    if output == "table":
+        click.echo(f"{len(findings)} groups in the last {since}.")
