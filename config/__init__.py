@@ -110,8 +110,9 @@ class Config:
 
     #: Sign-up hygiene: throwaway-mail domains refused, and mailboxes that ignore dots or +tags (one account
     #: per mailbox). ``alias_of`` maps a domain onto the one it is another name of.
-    DISPOSABLE_DOMAINS_FILE = os.environ.get("DISPOSABLE_DOMAINS_FILE",
-                                             str(Path(__file__).resolve().parent / "disposable_domains.txt"))
+    #: (A relative DISPOSABLE_DOMAINS_FILE is taken from the project root.)
+    DISPOSABLE_DOMAINS_FILE = str(ROOT / os.environ.get("DISPOSABLE_DOMAINS_FILE",
+                                                        "config/disposable_domains.txt"))
     MAILBOX_RULES = {
         "gmail.com": {"ignores_dots": True, "tag": "+"},
         "googlemail.com": {"ignores_dots": True, "tag": "+", "alias_of": "gmail.com"},

@@ -34,6 +34,8 @@ class User(Base):
         Index("ix_users_city_rank_total", "city", text("total_votes DESC"), "id", "processed_videos"),
         Index("ix_users_city_rank_public", "city", text("public_votes DESC"), "id", "processed_videos"),
         Index("ix_users_city_rank_jury", "city", text("jury_votes DESC"), "id", "processed_videos"),
+        # Fraud review starts from the accounts created recently.
+        Index("ix_users_created_at", "created_at"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 

@@ -29,6 +29,7 @@ def upgrade():
     op.create_unique_constraint("uq_users_mailbox_key", "users", ["mailbox_key"])
     op.alter_column("videos", "status", existing_nullable=False,
                     type_=sa.Enum(*STATUSES, "removed", name="video_status"))
+    op.create_index("ix_users_created_at", "users", ["created_at"])
     op.create_index("ix_votes_created_at", "votes", ["created_at"])
     op.create_index("ix_votes_ip_created", "votes", ["ip_address", "created_at"])
     op.create_table(
@@ -87,6 +88,7 @@ def downgrade():
     op.drop_table("admin_actions")
     op.drop_index("ix_votes_ip_created", table_name="votes")
     op.drop_index("ix_votes_created_at", table_name="votes")
+    op.drop_index("ix_users_created_at", table_name="users")
     op.execute("UPDATE videos SET status = 'failed' WHERE status = 'removed'")
     op.alter_column("videos", "status", existing_nullable=False, type_=sa.Enum(*STATUSES, name="video_status"))
     op.drop_constraint("uq_users_mailbox_key", "users", type_="unique")
