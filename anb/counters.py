@@ -36,10 +36,12 @@ def video_tallies(video_ids: range | None = None) -> Subquery:
 
 
 def owner_tallies(video_ids: range | None = None) -> Subquery:
-    """Votes per player over their videos, all and the jury's, recounted from the votes table."""
+    """Votes per player over their published videos, all and the jury's, recounted from the votes table
+    (a video taken down keeps its votes, but they no longer count for its owner)."""
     query = (select(Video.owner_id, func.count().label("total"),
                     func.sum(case((Vote.is_jury, 1), else_=0)).label("jury"))
-             .join(Vote, Vote.video_id == Video.id).group_by(Video.owner_id))
+             .join(Vote, Vote.video_id == Video.id).where(Video.status == VideoStatus.PROCESSED)
+             .group_by(Video.owner_id))
     return _within(query, video_ids).subquery("owner_tallies")
 
 

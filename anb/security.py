@@ -106,12 +106,17 @@ def _token_generation(user: User) -> dict:
     return {TOKEN_VERSION_CLAIM: user.token_version}
 
 
+def account_is_active(user: User | None) -> bool:
+    """Whether ``user`` exists and is not banned: a ban refuses the account's tokens at once."""
+    return user is not None and user.banned_at is None
+
+
 @jwt.user_lookup_loader
 def _load_user(_header: dict, payload: dict) -> User | None:
     """The token's account, or None (a 401) when it is gone or the token was revoked."""
     subject = payload.get("sub", "")
     user = db.session.get(User, int(subject)) if subject.isdigit() else None
-    return user if user is not None and token_is_current(user, payload) else None
+    return user if account_is_active(user) and token_is_current(user, payload) else None
 
 
 jwt.unauthorized_loader(_unauthorized)

@@ -12,10 +12,21 @@ import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask import current_app
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A stored key with its size and when it was last written."""
+
+    key: str
+    size: int
+    modified: datetime
 
 
 class Storage(ABC):
@@ -36,6 +47,10 @@ class Storage(ABC):
     @abstractmethod
     def exists(self, key: str) -> bool:
         """Whether ``key`` is stored."""
+
+    @abstractmethod
+    def list(self, prefix: str) -> Iterator[StoredFile]:
+        """Every stored key under ``prefix`` (e.g. "original/"), for audits such as ``flask media gc``."""
 
     @contextmanager
     @abstractmethod
@@ -94,6 +109,16 @@ class LocalStorage(Storage):
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()
+
+    def list(self, prefix: str) -> Iterator[StoredFile]:
+        folder = self.path(prefix)
+        if not folder.is_dir():
+            return
+        for file in folder.rglob("*"):
+            if file.is_file():
+                status = file.stat()
+                yield StoredFile(file.relative_to(self.root).as_posix(), status.st_size,
+                                 datetime.fromtimestamp(status.st_mtime, UTC))
 
     @contextmanager
     def local_path(self, key: str) -> Iterator[Path]:

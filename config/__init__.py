@@ -107,6 +107,42 @@ class Config:
     #: Per client address across every email it names (LOGIN_RATE_LIMIT counts per account).
     LOGIN_ADDRESS_RATE_LIMIT = os.environ.get("LOGIN_ADDRESS_RATE_LIMIT", "60 per minute")
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "60 per minute")
+    #: Per client address: generous, since a campus or a carrier's NAT puts many people behind one address.
+    VOTE_ADDRESS_RATE_LIMIT = os.environ.get("VOTE_ADDRESS_RATE_LIMIT", "300 per minute")
+    SIGNUP_RATE_LIMIT = os.environ.get("SIGNUP_RATE_LIMIT", "5 per hour")
+
+    #: Sign-up hygiene: throwaway-mail domains refused, and mailboxes that ignore dots or +tags (one account
+    #: per mailbox). ``alias_of`` maps a domain onto the one it is another name of.
+    #: (A relative DISPOSABLE_DOMAINS_FILE is taken from the project root.)
+    DISPOSABLE_DOMAINS_FILE = str(ROOT / os.environ.get("DISPOSABLE_DOMAINS_FILE",
+                                                        "config/disposable_domains.txt"))
+    MAILBOX_RULES = {
+        "gmail.com": {"ignores_dots": True, "tag": "+"},
+        "googlemail.com": {"ignores_dots": True, "tag": "+", "alias_of": "gmail.com"},
+        "outlook.com": {"tag": "+"},
+        "hotmail.com": {"tag": "+"},
+        "live.com": {"tag": "+"},
+        "icloud.com": {"tag": "+"},
+        "me.com": {"tag": "+", "alias_of": "icloud.com"},
+        "proton.me": {"tag": "+"},
+        "protonmail.com": {"tag": "+", "alias_of": "proton.me"},
+        "fastmail.com": {"tag": "+"},
+    }
+
+    #: ``flask votes suspicious``: what makes a group of votes worth a look.
+    FRAUD_NEW_ACCOUNT_HOURS = env_int("FRAUD_NEW_ACCOUNT_HOURS", 48)
+    FRAUD_SAME_ADDRESS_MIN_ACCOUNTS = env_int("FRAUD_SAME_ADDRESS_MIN_ACCOUNTS", 3)
+    FRAUD_QUICK_VOTE_MINUTES = env_int("FRAUD_QUICK_VOTE_MINUTES", 10)
+    FRAUD_QUICK_VOTE_MIN_ACCOUNTS = env_int("FRAUD_QUICK_VOTE_MIN_ACCOUNTS", 3)
+    FRAUD_BURST_MINUTES = env_int("FRAUD_BURST_MINUTES", 10)
+    FRAUD_BURST_MIN_VOTES = env_int("FRAUD_BURST_MIN_VOTES", 30)
+    FRAUD_SAME_DAY_MIN_VOTES = env_int("FRAUD_SAME_DAY_MIN_VOTES", 10)
+    FRAUD_SAME_DAY_SHARE = env_float("FRAUD_SAME_DAY_SHARE", 0.6)
+
+    #: ``flask ranking finalists``: the jury's weight in the combined score (the public's is 1 minus it).
+    FINALISTS_JURY_WEIGHT = env_float("FINALISTS_JURY_WEIGHT", 0.5)
+    #: ``flask media gc`` leaves younger files alone: an upload or a stage may be about to commit their row.
+    MEDIA_GC_GRACE_SECONDS = env_int("MEDIA_GC_GRACE_SECONDS", 3600)
 
     #: argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 23 ms per hash here.
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)

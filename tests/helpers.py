@@ -9,7 +9,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
 
-from anb.models import User
+from anb.counters import Mismatch, counter_mismatches
+from anb.extensions import db
+from anb.models import User, Video
+from anb.public.votes import VoteOrigin, vote
 from config import TestingConfig, celery_settings, mysql_url
 
 #: The password of every user the ``make_user`` fixture creates.
@@ -26,6 +29,18 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+def cast_vote(video: Video, voter: User, ip_address: str = "198.51.100.7",
+              user_agent: str = "ANB-App/2.1") -> None:
+    """Vote through the service, as the endpoint does, from ``ip_address``."""
+    vote(str(video.id), voter, VoteOrigin(ip_address, user_agent))
+
+
+def mismatches() -> list[Mismatch]:
+    """Stored counters that differ from a recount (empty when everything adds up)."""
+    db.session.expire_all()
+    return counter_mismatches(db.session.connection())
 
 
 def upload(client: FlaskClient, headers: dict, path: Path | None, title: str | None = "Mi mejor jugada",

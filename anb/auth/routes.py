@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
+from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from anb.api import Blueprint
@@ -21,6 +22,12 @@ from anb.extensions import limiter
 from anb.security import MAX_EMAIL_LENGTH, canonical_email
 
 blp = Blueprint("auth", __name__, url_prefix="/api/auth", description="Cuentas de usuario")
+BANNED = "Tu cuenta ha sido suspendida por un administrador."
+DISPOSABLE = "No se aceptan correos de servicios temporales o desechables."
+
+
+def _signup_limit() -> str:
+    return current_app.config["SIGNUP_RATE_LIMIT"]
 
 
 def _login_limit() -> str:
@@ -53,9 +60,12 @@ def _login_address_key() -> str:
 
 @blp.route("/signup")
 class Signup(MethodView):
+    decorators = [limiter.limit(_signup_limit, key_func=get_remote_address, methods=["POST"])]
+
     @blp.arguments(SignupSchema)
     @blp.response(201, SignupResponseSchema)
     @blp.alt_response(400, description="Datos inválidos o correo ya registrado")
+    @blp.alt_response(429, description="Demasiados registros desde esta dirección")
     def post(self, data: dict):
         """Registrar un jugador."""
         try:
@@ -64,6 +74,8 @@ class Signup(MethodView):
         except service.EmailTaken as taken:
             abort(400, message=f"El correo {taken} ya está registrado.",
                   errors={"email": ["Este correo ya está registrado."]})
+        except service.DisposableEmail:
+            abort(400, message=DISPOSABLE, errors={"email": [DISPOSABLE]})
         return {"message": "Usuario creado exitosamente.", "user": user}
 
 
@@ -75,10 +87,14 @@ class Login(MethodView):
     @blp.arguments(LoginSchema)
     @blp.response(200, TokenSchema)
     @blp.alt_response(401, description="Credenciales inválidas")
+    @blp.alt_response(403, description=BANNED)
     @blp.alt_response(429, description="Demasiados intentos")
     def post(self, credentials: dict):
         """Iniciar sesión y obtener un token JWT."""
-        user = service.authenticate(credentials["email"], credentials["password"])
+        try:
+            user = service.authenticate(credentials["email"], credentials["password"])
+        except service.AccountBanned:
+            abort(403, message=BANNED)
         if user is None:
             abort(401, message="Credenciales inválidas.")
         return service.issue_token(user)

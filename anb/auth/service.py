@@ -1,4 +1,5 @@
-"""Account rules: one canonical spelling per email, hashed passwords, token issuing and revocation."""
+"""Account rules: one canonical spelling per email, one account per mailbox, no throwaway mail, hashed
+passwords, token issuing and revocation."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import current_app
 from flask_jwt_extended import create_access_token
 from sqlalchemy.exc import IntegrityError
 
+from anb.auth.mailbox import is_disposable, load_domains, mailbox_key
 from anb.extensions import db
 from anb.models import Role, User
 from anb.security import canonical_email, hash_password, needs_rehash, revoke_tokens, verify_password
@@ -13,6 +15,14 @@ from anb.security import canonical_email, hash_password, needs_rehash, revoke_to
 
 class EmailTaken(Exception):
     """Someone already signed up with this email (in any spelling with the same canonical form)."""
+
+
+class DisposableEmail(Exception):
+    """The email's domain is a throwaway-mail service (config's list)."""
+
+
+class AccountBanned(Exception):
+    """The credentials are right but an admin banned the account."""
 
 
 def find_by_email(email: str) -> User | None:
@@ -27,13 +37,18 @@ def find_by_email(email: str) -> User | None:
 
 def register(email: str, password: str, *, first_name: str, last_name: str, city: str, country: str,
              role: Role = Role.PLAYER) -> User:
-    """Create an account in one commit, or raise EmailTaken (ValueError for an email with invisible or
-    control characters); the unique index on the canonical form settles concurrent signups."""
+    """Create an account in one commit, or raise EmailTaken (also for another spelling of a registered
+    mailbox, e.g. a dotted or +tagged Gmail address), DisposableEmail, or ValueError for an email with
+    invisible or control characters; the unique indexes settle concurrent signups."""
     email = canonical_email(email)
-    if find_by_email(email) is not None:
+    config = current_app.config
+    if is_disposable(email, load_domains(config["DISPOSABLE_DOMAINS_FILE"])):
+        raise DisposableEmail(email)
+    mailbox = mailbox_key(email, config["MAILBOX_RULES"])
+    if find_by_email(email) is not None or _mailbox_taken(mailbox):
         raise EmailTaken(email)
     user = User(email=email, password_hash=hash_password(password), first_name=first_name,
-                last_name=last_name, city=city, country=country, role=role)
+                last_name=last_name, city=city, country=country, role=role, mailbox_key=mailbox)
     db.session.add(user)
     try:
         db.session.commit()
@@ -43,11 +58,20 @@ def register(email: str, password: str, *, first_name: str, last_name: str, city
     return user
 
 
+def _mailbox_taken(mailbox: str) -> bool:
+    return db.session.execute(db.select(User.id).filter_by(mailbox_key=mailbox)).first() is not None
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The user these credentials belong to, or None (in the same time either way)."""
+    """The user these credentials belong to, or None (in the same time either way); AccountBanned if banned.
+
+    Only the right password learns about the ban, so a guesser cannot tell banned accounts apart.
+    """
     user = find_by_email(email)
     if not verify_password(user.password_hash if user else None, password):
         return None
+    if user.banned_at is not None:
+        raise AccountBanned(user.id)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         db.session.commit()

@@ -1,10 +1,12 @@
-"""``flask videos``: what an operator needs when processing goes wrong."""
+"""``flask videos``: what an operator needs when processing goes wrong, and takedowns."""
 
 from __future__ import annotations
 
 import click
 from flask.cli import AppGroup
 
+from anb.admin import videos as admin_videos
+from anb.cli.options import by_option, reason_option
 from anb.extensions import db
 from anb.models import Video, VideoStatus
 from anb.videos import service
@@ -33,7 +35,38 @@ def retry(video_id: int) -> None:
     video = db.session.get(Video, video_id)
     if video is None:
         raise click.ClickException(f"No video {video_id}.")
-    if video.status == VideoStatus.PROCESSED:
-        raise click.ClickException(f"Video {video_id} is already processed.")
+    if video.status in (VideoStatus.PROCESSED, VideoStatus.REMOVED):
+        raise click.ClickException(f"Video {video_id} is {video.status.value}; it is not run again.")
     service.reprocess(video)
     click.echo(f"Video {video_id} queued again (task {video.task_id}).")
+
+
+@videos_cli.command("takedown")
+@click.argument("video_id", type=int)
+@reason_option
+@by_option
+def takedown(video_id: int, reason: str, actor: str) -> None:
+    """Take a published video down: gone from the catalogue, ranking and public serving; audited."""
+    try:
+        removed = admin_videos.takedown(video_id, reason, actor)
+    except LookupError:
+        raise click.ClickException(f"No video {video_id}.") from None
+    except admin_videos.NotPublished as status:
+        raise click.ClickException(f"Video {video_id} is {status}, not published: only published videos are "
+                                   "taken down (its owner can delete it).") from None
+    click.echo(f"Video {video_id} {'taken down' if removed else 'was already taken down'}.")
+
+
+@videos_cli.command("stats")
+@click.option("--failures", default=10, show_default=True, help="How many failure reasons to list.")
+def stats(failures: int) -> None:
+    """Videos per status, processing time per stage (p50/p95), and the commonest failure reasons."""
+    click.echo("status\tvideos")
+    for status, count in admin_videos.status_counts().items():
+        click.echo(f"{status}\t{count}")
+    click.echo("\nstage\truns\tp50 s\tp95 s")
+    for timing in admin_videos.stage_timings():
+        click.echo(f"{timing.name}\t{timing.runs}\t{timing.p50:.2f}\t{timing.p95:.2f}")
+    click.echo("\nfailed videos\treason")
+    for reason, count in admin_videos.failures_by_reason(failures):
+        click.echo(f"{count}\t{reason}")

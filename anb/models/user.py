@@ -37,6 +37,8 @@ class User(Base):
         Index("ix_users_city_rank_total", "city", text("total_votes DESC"), "id", "processed_videos"),
         Index("ix_users_city_rank_public", "city", text("public_votes DESC"), "id", "processed_videos"),
         Index("ix_users_city_rank_jury", "city", text("jury_votes DESC"), "id", "processed_videos"),
+        # Fraud review starts from the accounts created recently.
+        Index("ix_users_created_at", "created_at"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 
@@ -58,6 +60,11 @@ class User(Base):
     processed_videos: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: The generation of tokens this account accepts; anb.security.revoke_tokens moves it on.
     token_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: The mailbox behind the email (dots and +tags dropped where the domain ignores them): one account each.
+    mailbox_key: Mapped[str | None] = mapped_column(String(254, collation=EMAIL_COLLATION), unique=True)
+    #: Set by an admin's ban: the account can no longer log in and its tokens stop working at once.
+    banned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ban_reason: Mapped[str | None] = mapped_column(String(500))
 
     @property
     def username(self) -> str:

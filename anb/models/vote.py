@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from anb.models.base import Base, Id, UTCDateTime, now_utc
@@ -16,6 +16,9 @@ class Vote(Base):
     __tablename__ = "votes"
     __table_args__ = (
         UniqueConstraint("video_id", "voter_id", name="uq_votes_video_voter"),
+        # Fraud review reads recent votes (a time range) and voids by address.
+        Index("ix_votes_created_at", "created_at"),
+        Index("ix_votes_ip_created", "ip_address", "created_at"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 

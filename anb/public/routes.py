@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt_identity, jwt_required
+from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from anb.api import Blueprint
@@ -28,6 +29,10 @@ NOT_FOUND = "Video no encontrado."
 
 def _vote_limit() -> str:
     return current_app.config["VOTE_RATE_LIMIT"]
+
+
+def _vote_address_limit() -> str:
+    return current_app.config["VOTE_ADDRESS_RATE_LIMIT"]
 
 
 def _voter_key() -> str:
@@ -59,7 +64,8 @@ class PublicVideo(MethodView):
 
 @blp.route("/videos/<video_id>/vote")
 class VideoVote(MethodView):
-    decorators = [limiter.limit(_vote_limit, key_func=_voter_key), jwt_required()]
+    decorators = [limiter.limit(_vote_limit, key_func=_voter_key),
+                  limiter.limit(_vote_address_limit, key_func=get_remote_address), jwt_required()]
 
     @blp.response(200, VoteResponseSchema)
     @blp.alt_response(400, description="Ya votó por este video, o es su propio video")

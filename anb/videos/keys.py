@@ -8,20 +8,29 @@ from __future__ import annotations
 
 import uuid
 
+#: The top-level prefixes of the layout below (what a media audit walks; anything else is left alone).
+ORIGINAL_PREFIX, PROCESSED_PREFIX, WORK_PREFIX = "original/", "processed/", "work/"
+
 
 def original_key(name: str | None = None) -> str:
     """Where an upload's original is kept: an unguessable name unless ``name`` is given (seeded rows)."""
-    return f"original/{name or uuid.uuid4().hex}.mp4"
+    return f"{ORIGINAL_PREFIX}{name or uuid.uuid4().hex}.mp4"
 
 
 def processed_key(video_id: int) -> str:
     """Where the published, processed file of a video lives (served to everyone)."""
-    return f"processed/{video_id}.mp4"
+    return f"{PROCESSED_PREFIX}{video_id}.mp4"
 
 
 def work_prefix(video_id: int) -> str:
     """The prefix of a video's intermediates, removed as a whole when its chain ends."""
-    return f"work/{video_id}/"
+    return f"{WORK_PREFIX}{video_id}/"
+
+
+def work_video_id(key: str) -> int | None:
+    """The video an intermediate belongs to (``work/<id>/...``), or None for a key outside that layout."""
+    folder = key.removeprefix(WORK_PREFIX).partition("/")[0] if key.startswith(WORK_PREFIX) else ""
+    return int(folder) if folder.isascii() and folder.isdigit() else None
 
 
 def work_key(video_id: int, name: str) -> str:

@@ -1,9 +1,10 @@
-"""What the pipeline records on a video as it moves through the stages (called by the Celery tasks)."""
+"""What the pipeline records on a video as it moves through the stages (called by the Celery tasks), with
+when each stage started and ended (a stage ends when the next one starts or the chain ends)."""
 
 from __future__ import annotations
 
 from anb.extensions import db
-from anb.models import User, Video, VideoStatus, now_utc
+from anb.models import StageRun, User, Video, VideoStatus, now_utc
 
 
 def start_stage(video_id: int, stage: str) -> bool:
@@ -14,6 +15,8 @@ def start_stage(video_id: int, stage: str) -> bool:
         return False
     video.status = VideoStatus.PROCESSING
     video.processing_stage = stage
+    _end_stage_run(video_id)
+    db.session.add(StageRun(video_id=video_id, stage=stage, started_at=now_utc()))
     db.session.commit()
     return True
 
@@ -29,6 +32,7 @@ def mark_processed(video_id: int, processed_key: str) -> bool:
         video.processed_key, video.processed_at = processed_key, now_utc()
         db.session.execute(db.update(User).where(User.id == video.owner_id)
                            .values(processed_videos=User.processed_videos + 1))
+        _end_stage_run(video_id)
     db.session.commit()
     return True
 
@@ -38,5 +42,12 @@ def mark_failed(video_id: int, error: str) -> bool:
     video = db.session.get(Video, video_id, with_for_update=True)
     if video is not None and video.status != VideoStatus.PROCESSED:
         video.status, video.error = VideoStatus.FAILED, error[:2000]
+        _end_stage_run(video_id)
     db.session.commit()
     return video is not None
+
+
+def _end_stage_run(video_id: int) -> None:
+    """Close the video's running stage (a retry or the next stage starts, or the chain ends)."""
+    running = (StageRun.video_id == video_id, StageRun.finished_at.is_(None))
+    db.session.execute(db.update(StageRun).where(*running).values(finished_at=now_utc()))

@@ -35,6 +35,8 @@ class VideoSummarySchema(BaseSchema):
     uploaded_at = fields.DateTime()
     processed_at = fields.DateTime(allow_none=True)
     processed_url = fields.Function(processed_url, allow_none=True)
+    #: Why it failed, or why an admin took it down (status `removed`).
+    error = fields.String(allow_none=True)
 
 
 class VideoDetailSchema(VideoSummarySchema):
@@ -43,7 +45,6 @@ class VideoDetailSchema(VideoSummarySchema):
     original_url = fields.Function(lambda video: f"/api/videos/{video.id}/original")
     votes = fields.Integer(attribute="votes_count")
     processing_stage = fields.String(allow_none=True)
-    error = fields.String(allow_none=True)
     task_id = fields.String(allow_none=True)
 
 

@@ -2,6 +2,7 @@
 
 from anb.extensions import db
 from anb.models import Role, User, Video, VideoStatus, Vote
+from anb.videos import processing
 
 SMALL = ["seed", "ranking", "--players", "50", "--videos", "120", "--votes", "600", "--jury-share", "0.1",
          "--batch", "100"]
@@ -134,3 +135,14 @@ def test_refuses_votes_that_cannot_be_unique(runner):
 
     assert result.exit_code == 1 and "do not fit" in result.output
     assert scalar("SELECT COUNT(*) FROM users") == 0
+
+
+def test_reset_also_empties_the_stage_runs_of_the_videos_it_drops(runner, user, make_video):
+    video = make_video(user, VideoStatus.UPLOADED)
+    processing.start_stage(video.id, "trim")
+    db.session.commit()
+
+    result = runner.invoke(args=[*SMALL, "--reset"])
+
+    assert result.exit_code == 0, result.output
+    assert scalar("SELECT COUNT(*) FROM video_stage_runs") == 0

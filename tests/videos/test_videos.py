@@ -22,7 +22,8 @@ def test_list_shows_only_own_videos_newest_first_with_paging(client, user, auth_
 
     assert [v["video_id"] for v in first + second] == [str(v.id) for v in reversed(mine)]
     assert beyond == []
-    assert set(first[0]) == {"video_id", "title", "status", "uploaded_at", "processed_at", "processed_url"}
+    assert set(first[0]) == {"video_id", "title", "status", "uploaded_at", "processed_at", "processed_url",
+                              "error"}
 
 
 @pytest.mark.parametrize("query", ["page=0", "page_size=0", "page_size=101", "page=x"])
