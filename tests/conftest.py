@@ -157,7 +157,8 @@ def worker(tmp_path_factory) -> Iterator[Worker]:
     """One worker for the session; tests that kill it start it again."""
     celery = create_app(TestingConfig).extensions["celery"]
     celery.control.purge()
-    running = Worker(tmp_path_factory.mktemp("worker") / "worker.log")
+    folder = tmp_path_factory.mktemp("worker")
+    running = Worker(folder / "worker.log", folder / "metrics")
     running.start()
     yield running
     running.stop()

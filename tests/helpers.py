@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
 
 from anb.models import User
-from config import TestingConfig, celery_settings, mysql_url
+from config import ROOT, TestingConfig, celery_settings, mysql_url
 
 #: The password of every user the ``make_user`` fixture creates.
 PASSWORD = "correct-horse-9"
@@ -58,3 +65,70 @@ class BrokerDown(TestingConfig):
     """The testing config with RabbitMQ on a port where nothing listens."""
 
     CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//", 60)
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now (chosen by the kernel)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def metric_value(exposition: str, name: str, **labels: str) -> float | None:
+    """The value of one sample in a Prometheus text exposition (None if absent)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(key) == value for key, value in labels.items()):
+                return sample.value
+    return None
+
+
+class Gunicorn:
+    """The API as production serves it (config/gunicorn.conf.py, several workers) on free loopback ports,
+    with its own var/ folder for logs, pidfile and metrics files."""
+
+    def __init__(self, folder: Path, workers: int = 2) -> None:
+        self.folder = folder
+        self.workers = workers
+        self.api_bind, self.metrics_bind = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
+        self.api, self.metrics = f"http://{self.api_bind}", f"http://{self.metrics_bind}/metrics"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        for sub in ("run", "log"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "ANB_ENV": "testing", "ANB_VAR_DIR": str(self.folder),
+               "GUNICORN_BIND": self.api_bind, "GUNICORN_WORKERS": str(self.workers),
+               "GUNICORN_THREADS": "2", "API_METRICS_BIND": self.metrics_bind,
+               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics")}
+        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
+                                         "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"gunicorn did not start; see {self.folder / 'log'}")
+            time.sleep(0.2)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return (requests.get(f"{self.api}/api/health", timeout=2).ok
+                    and requests.get(self.metrics, timeout=2).ok)
+        except requests.RequestException:  # not listening yet, or no worker booted to answer
+            return False
+
+    def __exit__(self, *_exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def logs(self) -> str:
+        """Everything gunicorn and the app wrote (error log with the app's JSON lines, access log)."""
+        return "".join(path.read_text() for path in sorted((self.folder / "log").glob("*.log")))

@@ -20,13 +20,15 @@ FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
 class Worker:
     """``celery worker`` on every pipeline queue, with the testing config, in its own process group."""
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, metrics_dir: Path) -> None:
         self.log_path = log_path
+        self.metrics_dir = metrics_dir
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         """Start the worker and wait until it consumes."""
-        env = {**os.environ, "ANB_ENV": "testing"}
+        self.metrics_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "ANB_ENV": "testing", "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir)}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("a")
         self.process = subprocess.Popen(

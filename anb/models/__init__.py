@@ -3,6 +3,7 @@
 from anb.models.base import Base, now_utc
 from anb.models.user import Role, User
 from anb.models.video import Video, VideoStatus
+from anb.models.video_event import VideoEvent
 from anb.models.vote import Vote
 
-__all__ = ["Base", "Role", "User", "Video", "VideoStatus", "Vote", "now_utc"]
+__all__ = ["Base", "Role", "User", "Video", "VideoEvent", "VideoStatus", "Vote", "now_utc"]
