@@ -17,6 +17,7 @@ declare -A DEB_PACKAGES=(
   [/usr/sbin/rabbitmq-server]=rabbitmq-server [/usr/sbin/nginx]=nginx
   [/usr/bin/ffmpeg]=ffmpeg [/usr/bin/redis-server]=redis-server
   [/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf]=fonts-dejavu-core [/usr/bin/curl]=curl
+  [/usr/bin/promtool]=prometheus [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
 )
 
 install_system_packages() {

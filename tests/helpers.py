@@ -132,3 +132,36 @@ class Gunicorn:
     def logs(self) -> str:
         """Everything gunicorn and the app wrote (error log with the app's JSON lines, access log)."""
         return "".join(path.read_text() for path in sorted((self.folder / "log").glob("*.log")))
+
+
+class Nginx:
+    """config/nginx/nginx.conf.template rendered as scripts/up does, on a free port, in front of ``upstream``
+    ("host:port"), its workers running as root so they can use the test's private folders."""
+
+    def __init__(self, folder: Path, upstream: str, media_root: Path) -> None:
+        self.folder, self.upstream, self.media_root = folder, upstream, media_root
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.config = folder / "nginx" / "nginx.conf"
+
+    def __enter__(self) -> Nginx:
+        for sub in ("run", "log", "nginx/body", "nginx/proxy", "nginx/fastcgi", "nginx/uwsgi", "nginx/scgi"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        template = (ROOT / "config" / "nginx" / "nginx.conf.template").read_text()
+        self.config.write_text(
+            template.replace("@VAR@", str(self.folder)).replace("@ROOT@", str(ROOT))
+            .replace("@MEDIA_ROOT@", str(self.media_root)).replace("user www-data;", "user root;")
+            .replace("listen 127.0.0.1:8080;", f"listen {self.url.removeprefix('http://')};")
+            .replace("server 127.0.0.1:8000;", f"server {self.upstream};"))
+        subprocess.run(["nginx", "-c", str(self.config)], check=True, timeout=30)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        subprocess.run(["nginx", "-c", str(self.config), "-s", "quit"], timeout=30)
+        pidfile = self.folder / "run" / "nginx.pid"
+        deadline = time.monotonic() + 30
+        while pidfile.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def access_log(self) -> str:
+        """Nginx's access log so far."""
+        return (self.folder / "log" / "nginx-access.log").read_text()
