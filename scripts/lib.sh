@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=$ROOT/.venv
 VAR=$ROOT/var
 PY=$VENV/bin/python
-mkdir -p "$VAR/run" "$VAR/log"
+mkdir -p "$VAR/run" "$VAR/log" "$VAR/metrics/celery"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

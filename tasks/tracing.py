@@ -9,12 +9,13 @@ themselves stay free of bookkeeping. Nothing here may break a task: a timeline r
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass
 
 from celery import states
 from celery.exceptions import Retry
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_init
 
 from anb.observability import requestid
 from anb.observability.metrics import STAGE_DURATION, STAGE_TASKS
@@ -84,3 +85,12 @@ def _write(task, function, *args, **kwargs):
     except Exception:
         log.exception("could not record %s for task %s", function.__name__, task.name)
         return None
+
+
+@worker_init.connect(dispatch_uid="tasks.tracing.worker_init")
+def _check_metrics_dir(**_kwargs) -> None:
+    """The pool processes' metrics reach Prometheus only through the multiprocess files, and prometheus_client
+    reads PROMETHEUS_MULTIPROC_DIR when first imported (by Celery's Flower plugin, before this code runs), so
+    it must be in the worker's environment from the start (scripts/up sets it)."""
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        log.warning("PROMETHEUS_MULTIPROC_DIR is not set: this worker's stage metrics are not exported")
