@@ -6,9 +6,10 @@ import time
 import uuid
 
 from anb.extensions import db
-from anb.models import VideoStatus
+from anb.models import Video, VideoEvent, VideoStatus
+from anb.observability.exporter import registry
 from config import PIPELINE_QUEUES
-from tests.helpers import upload
+from tests.helpers import stored, upload, uploaded_id
 from tests.worker import stages_logged, wait_until_finished
 
 
@@ -51,6 +52,35 @@ def test_a_failing_stage_shows_in_the_trace_with_its_error(client, auth_headers,
     trim = next(line for line in output.splitlines() if line.startswith("trim"))
     assert " failed " in trim and "MediaError" in trim
     assert "transform" not in output
+
+
+def test_a_retried_stage_shows_each_attempt_in_the_trace_and_the_metrics(app, client, auth_headers, clips,
+                                                                        runner, live_worker):
+    live_worker.stop()
+    video_id = uploaded_id(client, auth_headers, clips["valid"])
+    original = stored(app, db.session.get(Video, video_id).original_key)
+    aside = original.rename(original.with_suffix(".aside"))  # a transient fault: the input is missing
+    retried = registry(live_worker.metrics_dir).get_sample_value
+    labels = {"stage": "trim", "event": "retried"}
+    before = retried("anb_stage_tasks_total", labels) or 0
+    live_worker.start()
+    _wait_for_event(video_id, "trim", "retried")
+    aside.rename(original)
+
+    assert wait_until_finished(video_id).status == VideoStatus.PROCESSED
+    trace = _trace_once_settled(runner, video_id)
+    trims = [line.split() for line in trace.splitlines() if line.startswith("trim")]
+    assert trims[0][1:3] == ["1", "retried"] and "FileNotFoundError:" in trims[0]
+    assert trims[-1][2] == "succeeded" and int(trims[-1][1]) == len(trims) >= 2
+    assert retried("anb_stage_tasks_total", labels) == before + len(trims) - 1
+
+
+def _wait_for_event(video_id: int, stage: str, outcome: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    query = db.select(VideoEvent.id).filter_by(video_id=video_id, stage=stage, outcome=outcome)
+    while db.session.rollback() or db.session.execute(query).first() is None:
+        assert time.monotonic() < deadline, f"no {outcome} {stage} for video {video_id}"
+        time.sleep(0.05)
 
 
 def test_trace_of_an_unknown_video_fails(runner, app):
