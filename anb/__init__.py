@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import Config, ProductionConfig, config_from_env
-
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def create_app(config_object: type[Config] | None = None) -> Flask:
@@ -19,7 +15,7 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
         config_object.check()
     app = Flask(__name__)
     app.config.from_object(config_object)
-    configure_logging(app)
+    configure_observability(app)
     configure_json(app)
     configure_routing(app)
     configure_proxy(app)
@@ -33,10 +29,11 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     return app
 
 
-def configure_logging(app: Flask) -> None:
-    """Log to stderr (gunicorn and Celery collect it) at the configured level."""
-    logging.basicConfig(level=app.config["LOG_LEVEL"], format=LOG_FORMAT)
-    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+def configure_observability(app: Flask) -> None:
+    """JSON logs with a request id, and Prometheus metrics of every request (see anb/observability)."""
+    from anb import observability
+
+    observability.init_app(app)
 
 
 def configure_json(app: Flask) -> None:

@@ -25,3 +25,33 @@ accesslog = str(_var / "log" / "gunicorn-access.log")
 errorlog = str(_var / "log" / "gunicorn-error.log")
 capture_output = True
 proc_name = "anb-api"
+# The request id Nginx sent (or the app gave) on every access line, next to the same id in the app's logs.
+access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+
+# Metrics: every worker writes prometheus_client's multiprocess files here; the master sums them on an
+# internal port (never through Nginx). Set before any worker imports prometheus_client.
+_metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "metrics" / "api")))
+_metrics_bind = os.environ.get("API_METRICS_BIND", "127.0.0.1:9101")
+
+
+def on_starting(server) -> None:
+    """A new master: the previous run's files would be summed into this one's, so start empty."""
+    import shutil
+
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
+    _metrics_dir.mkdir(parents=True)
+
+
+def when_ready(server) -> None:
+    """Serve the workers' summed metrics from the master, on loopback."""
+    from anb.observability.exporter import serve
+
+    serve(_metrics_bind, _metrics_dir)
+    server.log.info("metrics on http://%s/metrics", _metrics_bind)
+
+
+def child_exit(server, worker) -> None:
+    """A worker died: drop its in-flight gauge (its counters keep counting in the totals)."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(_metrics_dir))

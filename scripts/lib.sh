@@ -6,7 +6,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 VENV=$ROOT/.venv
 VAR=$ROOT/var
 PY=$VENV/bin/python
-mkdir -p "$VAR/run" "$VAR/log"
+mkdir -p "$VAR/run" "$VAR/log" "$VAR/metrics/celery"
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -17,6 +17,7 @@ declare -A DEB_PACKAGES=(
   [/usr/sbin/rabbitmq-server]=rabbitmq-server [/usr/sbin/nginx]=nginx
   [/usr/bin/ffmpeg]=ffmpeg [/usr/bin/redis-server]=redis-server
   [/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf]=fonts-dejavu-core [/usr/bin/curl]=curl
+  [/usr/bin/promtool]=prometheus [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
 )
 
 install_system_packages() {

@@ -17,6 +17,7 @@ from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError
 from anb.storage import get_storage
 from anb.videos import keys, processing
+from tasks import tracing  # noqa: F401  (records every stage attempt: metrics and the video's timeline)
 
 log = logging.getLogger(__name__)
 
@@ -36,11 +37,11 @@ def on_stage_failure(task, exc: BaseException, task_id: str, args: tuple, kwargs
     video_id = args[0]["video_id"]
     message = str(exc) if isinstance(exc, MediaError) else FRIENDLY_ERRORS.get(type(exc), INTERNAL_ERROR)
     with task.flask_context():
+        discard_work(video_id)  # first, so a video reads `failed` only once nothing is left behind
         if processing.mark_failed(video_id, message):
             log.error("video %s failed in %s: %r", video_id, task.name, exc)
         else:
             log.info("video %s is gone; its chain stopped at %s", video_id, task.name)
-        discard_work(video_id)
 
 
 #: Options of every stage task: transient faults retried with backoff, bad media failing at once

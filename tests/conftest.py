@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import logging
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -17,6 +19,7 @@ from anb import create_app
 from anb.extensions import cache, db
 from anb.media.synthetic import make_clip
 from anb.models import Base, Role, User, Video, VideoStatus
+from anb.observability.logs import restyle
 from anb.security import hash_password
 from anb.storage import get_storage
 from anb.videos import keys, processing
@@ -24,6 +27,26 @@ from config import TestingConfig
 from tests.clips import make_audio_only, make_webm, truncated_copy
 from tests.helpers import PASSWORD, bearer
 from tests.worker import Worker
+
+#: What must never appear in a log line: the test password, any argon2 hash, any JWT, the keys.
+SECRETS = re.compile("|".join(re.escape(secret) for secret in (
+    PASSWORD, TestingConfig.SECRET_KEY, TestingConfig.JWT_SECRET_KEY)) + r"|\$argon2id?\$|eyJhbGciOi")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_secret_in_any_log(tmp_path_factory) -> Iterator[None]:
+    """After the whole run: no log line of the app (this process), its workers, gunicorn or Nginx holds a
+    secret. Every log line of this process also goes to a file, as JSON, for this check."""
+    folder = tmp_path_factory.mktemp("app-log")
+    handler = logging.FileHandler(folder / "app.log")
+    restyle(handler)
+    logging.getLogger().addHandler(handler)
+    yield
+    logging.getLogger().removeHandler(handler)
+    handler.close()
+    leaks = [f"{path}: {line[:200]}" for path in tmp_path_factory.getbasetemp().rglob("*.log")
+             for line in path.read_text(errors="replace").splitlines() if SECRETS.search(line)]
+    assert not leaks, "secrets in the logs:\n" + "\n".join(leaks)
 
 
 @pytest.fixture(scope="session")
@@ -157,7 +180,8 @@ def worker(tmp_path_factory) -> Iterator[Worker]:
     """One worker for the session; tests that kill it start it again."""
     celery = create_app(TestingConfig).extensions["celery"]
     celery.control.purge()
-    running = Worker(tmp_path_factory.mktemp("worker") / "worker.log")
+    folder = tmp_path_factory.mktemp("worker")
+    running = Worker(folder / "worker.log", folder / "metrics")
     running.start()
     yield running
     running.stop()

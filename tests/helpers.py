@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
@@ -13,7 +19,7 @@ from anb.counters import Mismatch, counter_mismatches
 from anb.extensions import db
 from anb.models import User, Video
 from anb.public.votes import VoteOrigin, vote
-from config import TestingConfig, celery_settings, mysql_url
+from config import ROOT, TestingConfig, celery_settings, mysql_url
 
 #: The password of every user the ``make_user`` fixture creates.
 PASSWORD = "correct-horse-9"
@@ -81,3 +87,96 @@ class BrokerDown(TestingConfig):
     """The testing config with RabbitMQ on a port where nothing listens."""
 
     CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//", 60)
+
+
+def metric_value(exposition: str, name: str, **labels: str) -> float | None:
+    """The value of one sample in a Prometheus text exposition (None if absent)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    for family in text_string_to_metric_families(exposition):
+        for sample in family.samples:
+            if sample.name == name and all(sample.labels.get(key) == value for key, value in labels.items()):
+                return sample.value
+    return None
+
+
+class Gunicorn:
+    """The API as production serves it (config/gunicorn.conf.py, several workers) on free loopback ports,
+    with its own var/ folder for logs, pidfile and metrics files."""
+
+    def __init__(self, folder: Path, workers: int = 2) -> None:
+        self.folder = folder
+        self.workers = workers
+        self.api_bind, self.metrics_bind = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
+        self.api, self.metrics = f"http://{self.api_bind}", f"http://{self.metrics_bind}/metrics"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> Gunicorn:
+        for sub in ("run", "log"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "ANB_ENV": "testing", "ANB_VAR_DIR": str(self.folder),
+               "GUNICORN_BIND": self.api_bind, "GUNICORN_WORKERS": str(self.workers),
+               "GUNICORN_THREADS": "2", "API_METRICS_BIND": self.metrics_bind,
+               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics")}
+        self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
+                                         "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"gunicorn did not start; see {self.folder / 'log'}")
+            time.sleep(0.2)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return (requests.get(f"{self.api}/api/health", timeout=2).ok
+                    and requests.get(self.metrics, timeout=2).ok)
+        except requests.RequestException:  # not listening yet, or no worker booted to answer
+            return False
+
+    def __exit__(self, *_exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def logs(self) -> str:
+        """Everything gunicorn and the app wrote (error log with the app's JSON lines, access log)."""
+        return "".join(path.read_text() for path in sorted((self.folder / "log").glob("*.log")))
+
+
+class Nginx:
+    """config/nginx/nginx.conf.template rendered as scripts/up does, on a free port, in front of ``upstream``
+    ("host:port"), its workers running as root so they can use the test's private folders."""
+
+    def __init__(self, folder: Path, upstream: str, media_root: Path) -> None:
+        self.folder, self.upstream, self.media_root = folder, upstream, media_root
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.config = folder / "nginx" / "nginx.conf"
+
+    def __enter__(self) -> Nginx:
+        for sub in ("run", "log", "nginx/body", "nginx/proxy", "nginx/fastcgi", "nginx/uwsgi", "nginx/scgi"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        template = (ROOT / "config" / "nginx" / "nginx.conf.template").read_text()
+        self.config.write_text(
+            template.replace("@VAR@", str(self.folder)).replace("@ROOT@", str(ROOT))
+            .replace("@MEDIA_ROOT@", str(self.media_root)).replace("user www-data;", "user root;")
+            .replace("listen 127.0.0.1:8080;", f"listen {self.url.removeprefix('http://')};")
+            .replace("server 127.0.0.1:8000;", f"server {self.upstream};"))
+        subprocess.run(["nginx", "-c", str(self.config)], check=True, timeout=30)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        subprocess.run(["nginx", "-c", str(self.config), "-s", "quit"], timeout=30)
+        pidfile = self.folder / "run" / "nginx.pid"
+        deadline = time.monotonic() + 30
+        while pidfile.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    def access_log(self) -> str:
+        """Nginx's access log so far."""
+        return (self.folder / "log" / "nginx-access.log").read_text()

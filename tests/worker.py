@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -20,13 +21,15 @@ FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
 class Worker:
     """``celery worker`` on every pipeline queue, with the testing config, in its own process group."""
 
-    def __init__(self, log_path: Path) -> None:
+    def __init__(self, log_path: Path, metrics_dir: Path) -> None:
         self.log_path = log_path
+        self.metrics_dir = metrics_dir
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
         """Start the worker and wait until it consumes."""
-        env = {**os.environ, "ANB_ENV": "testing"}
+        self.metrics_dir.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "ANB_ENV": "testing", "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir)}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
@@ -73,3 +76,16 @@ def poll_video(video_id: int, done, timeout: float = 90, interval: float = 0.05)
 def wait_until_finished(video_id: int, timeout: float = 90) -> Video:
     """The video once its chain has ended, processed or failed."""
     return poll_video(video_id, lambda video: video is not None and video.status in FINISHED, timeout)
+
+
+def stages_logged(log_path: Path, request_id: str, timeout: float = 30) -> set[str]:
+    """The stages with a worker log line carrying ``request_id``, once all have one (or the timeout passed):
+    the last stage's line is written just after the video turns `processed`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lines = [json.loads(line) for line in log_path.read_text().splitlines() if line.startswith("{")]
+        logged = {stage for stage in PIPELINE_QUEUES for line in lines
+                  if line.get("request_id") == request_id and f"tasks.{stage}." in line["message"]}
+        if logged == set(PIPELINE_QUEUES) or time.monotonic() > deadline:
+            return logged
+        time.sleep(0.1)

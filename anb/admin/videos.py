@@ -9,7 +9,8 @@ from sqlalchemy import case, func, select
 
 from anb.admin import audit
 from anb.extensions import db
-from anb.models import StageRun, User, Video, VideoStatus, Vote
+from anb.models import User, Video, VideoEvent, VideoStatus, Vote
+from anb.models.video_event import SUCCEEDED
 from anb.storage import get_storage
 from config import PIPELINE_QUEUES
 
@@ -84,10 +85,10 @@ def status_counts() -> dict[str, int]:
 
 
 def stage_timings() -> list[Timing]:
-    """Per stage (from the recorded stage runs), then upload to publication (from the videos)."""
+    """Per stage (its successful attempts on the videos' timelines), then upload to publication."""
     per_stage: dict[str, list[float]] = {}
-    runs = select(StageRun.stage, StageRun.started_at, StageRun.finished_at).where(
-        StageRun.finished_at.is_not(None))
+    runs = select(VideoEvent.stage, VideoEvent.started_at, VideoEvent.finished_at).where(
+        VideoEvent.outcome == SUCCEEDED, VideoEvent.stage.in_(PIPELINE_QUEUES))
     for stage, started, finished in db.session.execute(runs):
         per_stage.setdefault(stage, []).append((finished - started).total_seconds())
     published = select(Video.uploaded_at, Video.processed_at).where(Video.processed_at.is_not(None))

@@ -19,7 +19,7 @@ from itertools import accumulate, batched
 from sqlalchemy import Connection, func, insert, select, text, update
 
 from anb.counters import owner_tallies, processed_tallies, table_counts, video_tallies
-from anb.models import Role, StageRun, User, Video, VideoStatus, Vote, now_utc
+from anb.models import Role, User, Video, VideoEvent, VideoStatus, Vote, now_utc
 from anb.security import hash_password
 from anb.videos import keys
 
@@ -150,12 +150,12 @@ def check_plan(plan: SeedPlan) -> None:
 
 
 def empty_tables(connection: Connection) -> int:
-    """Empty votes, videos (with their stage runs) and users at once (TRUNCATE: fast, ids restart at 1);
+    """Empty votes, videos (with their timelines) and users at once (TRUNCATE: fast, ids restart at 1);
     how many rows went."""
     rows = sum(table_counts(connection).values())
     connection.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
     try:
-        for table in (StageRun.__table__, Vote.__table__, Video.__table__, User.__table__):
+        for table in (VideoEvent.__table__, Vote.__table__, Video.__table__, User.__table__):
             connection.execute(text(f"SET STATEMENT lock_wait_timeout = {RESET_LOCK_WAIT} FOR "
                                     f"TRUNCATE TABLE `{table.name}`"))
     finally:

@@ -9,7 +9,7 @@ from anb.admin import videos as admin_videos
 from anb.cli.options import by_option, reason_option
 from anb.extensions import db
 from anb.models import Video, VideoStatus
-from anb.videos import service
+from anb.videos import processing, service
 
 videos_cli = AppGroup("videos", help="Inspect and reprocess videos.")
 
@@ -70,3 +70,26 @@ def stats(failures: int) -> None:
     click.echo("\nfailed videos\treason")
     for reason, count in admin_videos.failures_by_reason(failures):
         click.echo(f"{count}\t{reason}")
+
+
+#: One line of ``videos trace``: stage, attempt, outcome, start, seconds, worker, request id, error.
+TRACE_ROW = "{:<10} {:>3}  {:<9}  {:<32}  {:>8}  {:<28}  {:<32}  {}"
+
+
+@videos_cli.command("trace")
+@click.argument("video_id", type=int)
+def trace(video_id: int) -> None:
+    """Print a video's timeline: upload, then each stage attempt (worker, start, end, outcome, error)."""
+    video = db.session.get(Video, video_id)
+    events = processing.timeline(video_id)
+    if video is None and not events:
+        raise click.ClickException(f"No video {video_id}.")
+    state = "deleted" if video is None else video.status.value + (f" ({video.error})" if video.error else "")
+    click.echo(f"Video {video_id}: {state}")
+    click.echo(TRACE_ROW.format("STAGE", "TRY", "OUTCOME", "STARTED (UTC)", "SECONDS", "HOST", "REQUEST ID",
+                                "ERROR"))
+    for event in events:
+        seconds = (f"{(event.finished_at - event.started_at).total_seconds():.2f}" if event.finished_at
+                   else "-")
+        click.echo(TRACE_ROW.format(event.stage, event.attempt, event.outcome, event.started_at.isoformat(),
+                                    seconds, event.host, event.request_id or "-", event.error or ""))

@@ -56,22 +56,3 @@ class Video(Base):
 
     def __repr__(self) -> str:
         return f"<Video {self.id} {self.status}>"
-
-
-class StageRun(Base):
-    """When one pipeline stage of a video started and ended (the next stage's start, or the chain's end)."""
-
-    __tablename__ = "video_stage_runs"
-    __table_args__ = (
-        Index("ix_video_stage_runs_video_open", "video_id", "finished_at"),
-        {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
-    )
-
-    id: Mapped[int] = mapped_column(Id, primary_key=True, autoincrement=True)
-    video_id: Mapped[int] = mapped_column(Id, ForeignKey("videos.id", ondelete="CASCADE"))
-    stage: Mapped[str] = mapped_column(String(20))
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    def __repr__(self) -> str:
-        return f"<StageRun video={self.video_id} {self.stage}>"

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from anb.extensions import db
 from anb.lookups import VideoNotFound, parse_id
 from anb.models import Role, User, Video, VideoStatus, Vote
+from anb.observability.metrics import VOTES
 
 #: Attempts for a vote whose transaction the database chose as a deadlock victim.
 VOTE_ATTEMPTS = 3
@@ -32,8 +33,21 @@ class VoteOrigin:
     user_agent: str | None
 
 
+#: The reason label of each refusal in the votes metric.
+REFUSALS = {VideoNotFound: "not_found", OwnVideo: "own_video", AlreadyVoted: "already_voted"}
+
+
 def vote(video_id: str, voter: User, origin: VoteOrigin) -> None:
     """Count one vote of ``voter`` for the video, with its counters, in one transaction."""
+    try:
+        _vote(video_id, voter, origin)
+    except tuple(REFUSALS) as refused:
+        VOTES.labels("refused", REFUSALS[type(refused)]).inc()
+        raise
+    VOTES.labels("cast", "").inc()
+
+
+def _vote(video_id: str, voter: User, origin: VoteOrigin) -> None:
     numeric_id = parse_id(video_id)
     if numeric_id is None:
         raise VideoNotFound(video_id)

@@ -13,6 +13,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from anb.api import Blueprint
 from anb.errors import upload_too_large_message
+from anb.observability import requestid
 from anb.schemas import PageArgsSchema
 from anb.storage import get_storage
 from anb.videos import service
@@ -83,7 +84,8 @@ class Upload(MethodView):
     def post(self, form: dict, files: dict):
         """Subir un video (MP4, 20–60 s, ≥ 1080p, ≤ 100 MB); se procesa en segundo plano."""
         try:
-            video = service.upload(current_user, form["title"], files["video_file"].stream)
+            video = service.upload(current_user, form["title"], files["video_file"].stream,
+                                   request_id=requestid.current())
         except InvalidUpload as invalid:
             abort(400, message=str(invalid))
         return {"message": "Video subido correctamente. Procesamiento en curso.",

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+import socket
 from typing import BinaryIO
 
 from anb.extensions import db
 from anb.lookups import find_video
 from anb.models import User, Video, VideoStatus
+from anb.models.video_event import SUCCEEDED
+from anb.observability.metrics import UPLOADS
 from anb.storage import get_storage
-from anb.videos import keys
-from anb.videos.validation import validate_video
+from anb.videos import keys, processing
+from anb.videos.validation import InvalidUpload, validate_video
 from tasks import pipeline
 
 log = logging.getLogger(__name__)
@@ -24,11 +27,11 @@ class NotDeletable(Exception):
     """The video is published for voting and can no longer be deleted."""
 
 
-def upload(owner: User, title: str, stream: BinaryIO) -> Video:
+def upload(owner: User, title: str, stream: BinaryIO, request_id: str | None = None) -> Video:
     """Store and validate the file, commit the row, then publish the processing chain.
 
     Raises InvalidUpload for a bad file and the broker's OperationalError when RabbitMQ is unreachable;
-    either way no row and no file are left behind.
+    either way no row and no file are left behind. ``request_id`` starts the video's timeline.
     """
     storage = get_storage()
     original_key = keys.original_key()
@@ -39,17 +42,23 @@ def upload(owner: User, title: str, stream: BinaryIO) -> Video:
         video = Video(owner=owner, title=title, original_key=original_key)
         db.session.add(video)
         db.session.commit()
-    except BaseException:
+    except BaseException as exc:
         db.session.rollback()
         storage.delete(original_key)
+        if isinstance(exc, InvalidUpload):
+            UPLOADS.labels("refused", exc.reason).inc()
         raise
+    processing.record_event(video.id, "upload", host=socket.gethostname(), request_id=request_id,
+                            outcome=SUCCEEDED, at=video.uploaded_at)
     try:
         video.task_id = pipeline.start(video.id, original_key)
     except BaseException:
         log.exception("could not enqueue video %s; removing it", video.id)
+        UPLOADS.labels("refused", "broker_unavailable").inc()
         remove(video)
         raise
     db.session.commit()
+    UPLOADS.labels("accepted", "").inc()
     return video
 
 

@@ -11,24 +11,29 @@ from anb.media.probe import MP4_FAMILY, MediaError, MediaInfo, check_decodable_e
 
 
 class InvalidUpload(Exception):
-    """The file breaks a rule; the message says which, in Spanish, for the player."""
+    """The file breaks a rule; the message says which, in Spanish, for the player; ``reason`` names the rule
+    for the metrics (empty, too_large, not_mp4, duration, resolution, unreadable)."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def validate_video(path: Path, size: int) -> MediaInfo:
     """Probe ``path`` and check it against the configured limits, or raise InvalidUpload."""
     config = current_app.config
     if size == 0:
-        raise InvalidUpload("El archivo está vacío.")
+        raise InvalidUpload("El archivo está vacío.", "empty")
     if size > config["MAX_UPLOAD_BYTES"]:
-        raise InvalidUpload(upload_too_large_message(config["MAX_UPLOAD_BYTES"]))
+        raise InvalidUpload(upload_too_large_message(config["MAX_UPLOAD_BYTES"]), "too_large")
     try:
         info = probe(path)
         if info.container != MP4_FAMILY:
-            raise InvalidUpload(f"{UPLOAD_INVALID_MESSAGE} Solo se aceptan videos MP4.")
+            raise InvalidUpload(f"{UPLOAD_INVALID_MESSAGE} Solo se aceptan videos MP4.", "not_mp4")
         _check_limits(info)
         check_decodable_end(path, info.duration)
     except MediaError as exc:
-        raise InvalidUpload(f"{UPLOAD_INVALID_MESSAGE} {exc}") from exc
+        raise InvalidUpload(f"{UPLOAD_INVALID_MESSAGE} {exc}", "unreadable") from exc
     return info
 
 
@@ -37,7 +42,7 @@ def _check_limits(info: MediaInfo) -> None:
     low, high = config["VIDEO_MIN_SECONDS"], config["VIDEO_MAX_SECONDS"]
     if not low <= info.duration <= high:
         raise InvalidUpload(f"La duración del video debe estar entre {low:g} y {high:g} segundos "
-                            f"(tiene {info.duration:.1f} s).")
+                            f"(tiene {info.duration:.1f} s).", "duration")
     if info.short_side < config["VIDEO_MIN_SHORT_SIDE"]:
         raise InvalidUpload(f"La resolución mínima es {config['VIDEO_MIN_SHORT_SIDE']}p "
-                            f"(el video es {info.width}x{info.height}).")
+                            f"(el video es {info.width}x{info.height}).", "resolution")

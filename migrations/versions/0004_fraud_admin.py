@@ -1,4 +1,4 @@
-"""Fraud controls and admin tooling: bans, one account per mailbox, takedowns, stage timings, an audit trail,
+"""Fraud controls and admin tooling: bans, one account per mailbox, takedowns, an audit trail,
 and the vote indexes fraud review reads.
 
 Revision ID: 0004_fraud_admin
@@ -45,19 +45,6 @@ def upgrade():
         **TABLE_OPTIONS,
     )
     op.create_index("ix_admin_actions_created_at", "admin_actions", ["created_at"])
-    op.create_table(
-        "video_stage_runs",
-        sa.Column("id", ID, autoincrement=True, nullable=False),
-        sa.Column("video_id", ID, nullable=False),
-        sa.Column("stage", sa.String(20), nullable=False),
-        sa.Column("started_at", mysql.DATETIME(fsp=6), nullable=False),
-        sa.Column("finished_at", mysql.DATETIME(fsp=6), nullable=True),
-        sa.ForeignKeyConstraint(["video_id"], ["videos.id"], name="fk_video_stage_runs_video_id_videos",
-                                ondelete="CASCADE"),
-        sa.PrimaryKeyConstraint("id", name="pk_video_stage_runs"),
-        **TABLE_OPTIONS,
-    )
-    op.create_index("ix_video_stage_runs_video_open", "video_stage_runs", ["video_id", "finished_at"])
 
 
 def _fill_mailbox_keys():
@@ -84,7 +71,6 @@ def _fill_mailbox_keys():
 
 
 def downgrade():
-    op.drop_table("video_stage_runs")
     op.drop_table("admin_actions")
     op.drop_index("ix_votes_ip_created", table_name="votes")
     op.drop_index("ix_votes_created_at", table_name="votes")

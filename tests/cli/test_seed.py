@@ -137,12 +137,11 @@ def test_refuses_votes_that_cannot_be_unique(runner):
     assert scalar("SELECT COUNT(*) FROM users") == 0
 
 
-def test_reset_also_empties_the_stage_runs_of_the_videos_it_drops(runner, user, make_video):
+def test_reset_also_empties_the_timelines_of_the_videos_it_drops(runner, user, make_video):
     video = make_video(user, VideoStatus.UPLOADED)
-    processing.start_stage(video.id, "trim")
-    db.session.commit()
+    processing.record_event(video.id, "trim", host="w1", request_id=None)
 
     result = runner.invoke(args=[*SMALL, "--reset"])
 
     assert result.exit_code == 0, result.output
-    assert scalar("SELECT COUNT(*) FROM video_stage_runs") == 0
+    assert scalar("SELECT COUNT(*) FROM video_events") == 0

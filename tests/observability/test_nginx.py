@@ -1,0 +1,58 @@
+"""Through the public Nginx site: metrics are not reachable, and Nginx's request id is the one the app logs,
+echoes, and hands to every stage of the uploaded video's chain."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from anb.models import VideoStatus
+from config import PIPELINE_QUEUES
+from tests.helpers import Gunicorn, Nginx, bearer
+from tests.worker import stages_logged, wait_until_finished
+
+
+@pytest.fixture
+def site(app, tmp_path):
+    """gunicorn (one worker) behind Nginx, both on free ports, stopped after the test."""
+    with Gunicorn(tmp_path / "var", workers=1) as api, Nginx(tmp_path / "var", api.api_bind,
+                                                            app.config["MEDIA_ROOT"]) as nginx:
+        yield api, nginx
+
+
+def test_metrics_are_not_served_through_the_public_site(site):
+    api, nginx = site
+
+    assert requests.get(api.metrics, timeout=5).status_code == 200  # internal port: yes
+    for path in ("/metrics", "/api/metrics", "/metrics/"):
+        response = requests.get(f"{nginx.url}{path}", timeout=5)
+        assert response.status_code == 404, path
+        assert "anb_http_requests_total" not in response.text
+
+
+def test_nginx_request_id_reaches_the_app_logs_and_every_stage(site, user, clips, live_worker):
+    api, nginx = site
+    with clips["valid"].open("rb") as clip:
+        response = requests.post(f"{nginx.url}/api/videos/upload", headers=bearer(user), timeout=30,
+                                 data={"title": "Jugada"}, files={"video_file": ("c.mp4", clip, "video/mp4")})
+    assert response.status_code == 201, response.text
+    request_id = response.headers["X-Request-ID"]
+    assert len(request_id) == 32  # Nginx's $request_id
+    assert wait_until_finished(int(response.json()["video_id"])).status == VideoStatus.PROCESSED
+
+    assert f"rid={request_id}" in nginx.access_log()
+    assert f"rid={request_id}" in api.logs()  # gunicorn's access line
+    assert stages_logged(live_worker.log_path, request_id) == set(PIPELINE_QUEUES)
+
+
+def test_a_callers_request_id_is_kept(site):
+    _api, nginx = site
+    request_id = uuid.uuid4().hex
+
+    response = requests.get(f"{nginx.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
+
+    assert response.headers["X-Request-ID"] == request_id
+    assert f"rid={request_id}" in nginx.access_log()
+
