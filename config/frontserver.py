@@ -46,15 +46,18 @@ def security_header_lines() -> str:
 
 def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080", upstream: str = "127.0.0.1:8000",
            max_upload_bytes: int = Config.MAX_UPLOAD_BYTES, max_body_bytes: int = Config.MAX_CONTENT_LENGTH,
-           envelope_bytes: int = Config.UPLOAD_ENVELOPE_BYTES) -> Path:
-    """Write VAR/nginx/nginx.conf and VAR/nginx/errors/; return the configuration's path."""
+           envelope_bytes: int = Config.UPLOAD_ENVELOPE_BYTES, worker_user: str = "www-data") -> Path:
+    """Write VAR/nginx/nginx.conf and VAR/nginx/errors/; return the configuration's path.
+
+    ``worker_user`` runs Nginx's workers (a test's private folders are readable by root only)."""
     nginx = var / "nginx"
     errors = nginx / "errors"
     errors.mkdir(parents=True, exist_ok=True)
     for name, body in error_pages(max_upload_bytes).items():
         (errors / name).write_text(json.dumps(body, ensure_ascii=False) + "\n", encoding="utf-8")
     values = {
-        "@VAR@": str(var), "@ROOT@": str(ROOT), "@MEDIA_ROOT@": str(media_root), "@LISTEN@": listen,
+        "@USER@": worker_user, "@VAR@": str(var), "@ROOT@": str(ROOT), "@MEDIA_ROOT@": str(media_root),
+        "@LISTEN@": listen,
         "@UPSTREAM@": upstream, "@ERRORS@": str(errors), "@SECURITY_HEADERS@": security_header_lines(),
         "@ERROR_PAGES@": error_page_lines(),
         "@UPLOAD_ERROR_PAGES@": error_page_lines({413: f"=400 /_errors/{UPLOAD_TOO_LARGE_PAGE}"}),

@@ -20,6 +20,7 @@ from anb.extensions import db
 from anb.models import User, Video
 from anb.public.votes import VoteOrigin, vote
 from config import ROOT, TestingConfig, celery_settings, mysql_url
+from config.frontserver import render
 
 #: The password of every user the ``make_user`` fixture creates.
 PASSWORD = "correct-horse-9"
@@ -150,8 +151,8 @@ class Gunicorn:
 
 
 class Nginx:
-    """config/nginx/nginx.conf.template rendered as scripts/up does, on a free port, in front of ``upstream``
-    ("host:port"), its workers running as root so they can use the test's private folders."""
+    """Nginx rendered as scripts/up renders it (config/frontserver.py), on a free port, in front of
+    ``upstream`` ("host:port"), its workers running as root so they can use the test's private folders."""
 
     def __init__(self, folder: Path, upstream: str, media_root: Path) -> None:
         self.folder, self.upstream, self.media_root = folder, upstream, media_root
@@ -161,12 +162,8 @@ class Nginx:
     def __enter__(self) -> Nginx:
         for sub in ("run", "log", "nginx/body", "nginx/proxy", "nginx/fastcgi", "nginx/uwsgi", "nginx/scgi"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
-        template = (ROOT / "config" / "nginx" / "nginx.conf.template").read_text()
-        self.config.write_text(
-            template.replace("@VAR@", str(self.folder)).replace("@ROOT@", str(ROOT))
-            .replace("@MEDIA_ROOT@", str(self.media_root)).replace("user www-data;", "user root;")
-            .replace("listen 127.0.0.1:8080;", f"listen {self.url.removeprefix('http://')};")
-            .replace("server 127.0.0.1:8000;", f"server {self.upstream};"))
+        render(self.folder, self.media_root, listen=self.url.removeprefix("http://"), upstream=self.upstream,
+               worker_user="root")
         subprocess.run(["nginx", "-c", str(self.config)], check=True, timeout=30)
         return self
 

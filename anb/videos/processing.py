@@ -61,8 +61,10 @@ def record_event(video_id: int, stage: str, *, host: str, request_id: str | None
     if outcome is not None:
         event.outcome, event.finished_at = outcome, event.started_at
     db.session.add(event)
+    db.session.flush()
+    event_id = event.id  # read before the commit expires it: no extra SELECT, no transaction left open
     db.session.commit()
-    return event.id
+    return event_id
 
 
 def finish_event(event_id: int, outcome: str, error: str | None = None) -> None:
