@@ -22,6 +22,7 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     app.json.ensure_ascii = False
     configure_logging(app)
     configure_proxy(app)
+    load_voting_windows(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -41,6 +42,13 @@ def configure_proxy(app: Flask) -> None:
     hops = app.config["PROXY_FIX_HOPS"]
     if hops:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+
+def load_voting_windows(app: Flask) -> None:
+    """Parse the voting windows once; a malformed setting fails here, not on the first vote."""
+    from anb.public.windows import parse_windows
+
+    app.extensions["voting_windows"] = parse_windows(app.config["VOTING_WINDOWS"])
 
 
 def register_extensions(app: Flask) -> None:

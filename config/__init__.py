@@ -104,6 +104,8 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     VOTE_RATE_LIMIT = os.environ.get("VOTE_RATE_LIMIT", "60 per minute")
+    #: Voting windows per phase as JSON (see anb/public/windows.py); empty: one window, always open.
+    VOTING_WINDOWS = os.environ.get("VOTING_WINDOWS", "")
 
     #: argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 23 ms per hash here.
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)

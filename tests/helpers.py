@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
+from sqlalchemy import event
 
+from anb.extensions import db
 from anb.models import User
 from config import TestingConfig, celery_settings, mysql_url
 
@@ -58,3 +62,18 @@ class BrokerDown(TestingConfig):
     """The testing config with RabbitMQ on a port where nothing listens."""
 
     CELERY = celery_settings("amqp://guest:guest@127.0.0.1:1//", 60)
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs (to prove a page costs no query per item)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
