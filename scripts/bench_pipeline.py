@@ -173,12 +173,15 @@ def poster_cost(name: str, runs: int) -> dict:
         trimmed = work / f"{name}_trim.mp4"
         run_stage("trim", source_clip(name), trimmed)
         run_stage("fit", trimmed, fitted)
-    times: dict[str, list[float]] = {"brand": [], "brand-without-poster": []}
+    load = os.getloadavg()[0]
+    times: dict[str, list[StageRun]] = {"brand": [], "brand-without-poster": []}
     for _ in range(runs):
         for stage in times:
-            times[stage].append(run_stage(stage, fitted, work / f"{name}_{stage}.mp4").inner_s)
-    return {"clip": name, "load_before": os.getloadavg()[0], "with_poster_s": times["brand"],
-            "without_poster_s": times["brand-without-poster"]}
+            times[stage].append(run_stage(stage, fitted, work / f"{name}_{stage}.mp4"))
+    return {"clip": name, "load_before": load,
+            **{f"{label}_{measure}": [getattr(run, measure) for run in times[stage]]
+               for label, stage in (("with_poster", "brand"), ("without_poster", "brand-without-poster"))
+               for measure in ("inner_s", "cpu_s")}}
 
 
 def report(run: ClipRun) -> str:

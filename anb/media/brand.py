@@ -53,7 +53,7 @@ def watermark_main(src: Path, dst: Path, watermark: Path, margin: int = WATERMAR
                    poster: tuple[Path, int] | None = None) -> None:
     """Overlay the mark top-right and encode at the final settings: the one expensive step of the stage.
 
-    ``poster`` (path, frame number): also write that frame, before the watermark, as a JPEG, taken from
+    ``poster`` (path, frame number): also write that one frame, before the watermark, as a JPEG, from
     the frames this pass decodes anyway (a second output of the same filter graph, no second decode).
     """
     overlay = f"overlay=W-w-{margin}:{margin},setsar=1,format=yuv420p[v]"
@@ -63,13 +63,13 @@ def watermark_main(src: Path, dst: Path, watermark: Path, margin: int = WATERMAR
         path, frame = poster
         width, height = POSTER_SIZE
         graph = (f"[0:v]split=2[main][frame];[main][1:v]{overlay};"
-                 f"[frame]select='gte(n,{frame})',scale={width}:{height},setsar=1[poster]")
+                 f"[frame]select='eq(n,{frame})',scale={width}:{height},setsar=1[poster]")
         still = ["-map", "[poster]", "-frames:v", "1", "-update", "1", "-q:v", POSTER_QUALITY,
                  "-f", "image2", str(path)]
     run_ffmpeg(ffmpeg_command("-i", str(src), "-i", str(watermark), "-filter_complex", graph,
                               "-map", "[v]", "-an", "-sn", "-dn", *FINAL_CODEC, str(dst), *still), src)
     if poster is not None and poster[0].stat().st_size == 0:
-        raise FFmpegError(still, None, f"no frame from {poster[1]} on for the poster")
+        raise FFmpegError(still, None, f"no frame {poster[1]} for the poster")
 
 
 def concat_list(parts: list[Path]) -> str:

@@ -53,7 +53,7 @@ def withdraw(video_id: str, voter: User) -> None:
 
 
 def _retried(attempt_once: Callable[[int], None], video_id: str) -> None:
-    """Run one vote transaction while a window is open; again if it was as a deadlock victim."""
+    """Run one vote transaction while a window is open, again when chosen as a deadlock victim."""
     numeric_id = parse_id(video_id)
     if numeric_id is None:
         raise VideoNotFound(video_id)
