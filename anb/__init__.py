@@ -20,6 +20,7 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     configure_routing(app)
     configure_proxy(app)
     drain_request_bodies(app)
+    load_voting_windows(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -69,6 +70,11 @@ def drain_request_bodies(app: Flask) -> None:
 
     app.wsgi_app = DrainRequestBody(app.wsgi_app, app.config["MAX_UPLOAD_BYTES"]
                                     + app.config["UPLOAD_ENVELOPE_BYTES"])
+def load_voting_windows(app: Flask) -> None:
+    """Parse the voting windows once; a malformed setting fails here, not on the first vote."""
+    from anb.public.windows import parse_windows
+
+    app.extensions["voting_windows"] = parse_windows(app.config["VOTING_WINDOWS"])
 
 
 def register_extensions(app: Flask) -> None:

@@ -106,3 +106,8 @@ class PageArgsSchema(BaseSchema):
 def processed_url(video: Video) -> str | None:
     """The public URL of the processed file, None until there is one."""
     return get_storage().url(video.processed_key) if video.processed_key else None
+
+
+def poster_url(video: Video) -> str | None:
+    """The public URL of the poster frame, None until there is one."""
+    return get_storage().url(video.poster_key) if video.poster_key else None

@@ -144,6 +144,9 @@ class Config:
     #: ``flask media gc`` leaves younger files alone: an upload or a stage may be about to commit their row.
     MEDIA_GC_GRACE_SECONDS = env_int("MEDIA_GC_GRACE_SECONDS", 3600)
 
+    #: Voting windows per phase as JSON (see anb/public/windows.py); empty: one window, always open.
+    VOTING_WINDOWS = os.environ.get("VOTING_WINDOWS", "")
+
     #: argon2id at OWASP's recommended minimum (19 MiB, 2 passes, 1 lane): about 23 ms per hash here.
     ARGON2_TIME_COST = env_int("ARGON2_TIME_COST", 2)
     ARGON2_MEMORY_COST_KIB = env_int("ARGON2_MEMORY_COST_KIB", 19456)

@@ -1,10 +1,15 @@
 """Benchmark the trim -> fit -> brand chain against the single-pass ffmpeg reference.
 
 Usage: .venv/bin/python scripts/bench_pipeline.py [--runs N] [--clip landscape|portrait] [--json]
+       .venv/bin/python scripts/bench_pipeline.py --poster-cost N [--clip ...]
 
 For each clip (generated once with ffmpeg lavfi and cached in var/bench/): runs the reference script, then
 the three stages in sequence, each in its own child process (as separate Celery workers would), and prints
-wall times, the ratio, peak RSS, output sizes and the SSIM of our output against the reference's.
+wall times, the ratio, peak RSS, output sizes and the SSIM of our output against the reference's. The brand
+stage writes the poster frame too, as the chain's does.
+
+``--poster-cost N`` times only the brand stage on the clip's fitted intermediate, N times with the poster
+frame and N times without, alternating, to show what the poster adds to the stage.
 """
 
 from __future__ import annotations
@@ -123,8 +128,10 @@ def stage_main(name: str, src: Path, dst: Path) -> None:
         trim(src, dst)
     elif name == "fit":
         fit(src, dst)
-    else:
+    elif name == "brand-without-poster":
         brand(src, dst, CARD, WATERMARK, CARD_CACHE)
+    else:
+        brand(src, dst, CARD, WATERMARK, CARD_CACHE, poster=dst.with_suffix(".jpg"))
     inner = time.perf_counter() - start
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -154,6 +161,26 @@ def bench_clip(name: str) -> ClipRun:
         current = out
     run.ours_bytes, run.ssim = current.stat().st_size, ssim(current, ref_out)
     return run
+
+
+def poster_cost(name: str, runs: int) -> dict:
+    """Brand stage times with and without the poster frame, alternating, on the clip's fitted intermediate."""
+    work = BENCH_DIR / "out"
+    fitted = work / f"{name}_fit.mp4"
+    if not fitted.exists():
+        work.mkdir(parents=True, exist_ok=True)
+        trimmed = work / f"{name}_trim.mp4"
+        run_stage("trim", source_clip(name), trimmed)
+        run_stage("fit", trimmed, fitted)
+    load = os.getloadavg()[0]
+    times: dict[str, list[StageRun]] = {"brand": [], "brand-without-poster": []}
+    for _ in range(runs):
+        for stage in times:
+            times[stage].append(run_stage(stage, fitted, work / f"{name}_{stage}.mp4"))
+    return {"clip": name, "load_before": load,
+            **{f"{label}_{measure}": [getattr(run, measure) for run in times[stage]]
+               for label, stage in (("with_poster", "brand"), ("without_poster", "brand-without-poster"))
+               for measure in ("inner_s", "cpu_s")}}
 
 
 def report(run: ClipRun) -> str:
@@ -188,10 +215,15 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--clip", choices=sorted(CLIPS), action="append")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    parser.add_argument("--poster-cost", type=int, metavar="N",
+                        help="time the brand stage N times with and N times without the poster frame")
     parser.add_argument("--stage", nargs=3, metavar=("NAME", "SRC", "DST"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.stage:
         return stage_main(args.stage[0], Path(args.stage[1]), Path(args.stage[2]))
+    if args.poster_cost:
+        costs = [poster_cost(clip, args.poster_cost) for clip in (args.clip or list(CLIPS))]
+        return print(json.dumps(costs, indent=2))
     runs = [bench_clip(clip) for _ in range(args.runs) for clip in (args.clip or list(CLIPS))]
     print(json.dumps([as_dict(run) for run in runs], indent=2) if args.json
           else "\n".join(report(run) for run in runs))

@@ -18,12 +18,16 @@ def publish_video(job: dict) -> None:
     video_id = job["video_id"]
     storage = get_storage()
     processed_key = keys.processed_key(video_id)
-    if storage.exists(job["input"]):
-        with storage.local_path(job["input"]) as branded:
-            storage.save(processed_key, branded)
-    published = processing.mark_processed(video_id, processed_key)
+    poster_key = keys.poster_key(video_id) if job.get("poster") else None
+    for work, public in ((job["input"], processed_key), (job.get("poster"), poster_key)):
+        if work and storage.exists(work):
+            with storage.local_path(work) as made:
+                storage.save(public, made)
+    published = processing.mark_processed(video_id, processed_key, poster_key)
     discard_work(video_id)
     if not published:
         log.info("video %s is gone; discarding its processed file", video_id)
-        storage.delete(processed_key)
+        for key in (processed_key, poster_key):
+            if key:
+                storage.delete(key)
         raise Ignore()

@@ -8,12 +8,15 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
+from sqlalchemy import event
 
 from anb.counters import Mismatch, counter_mismatches
 from anb.extensions import db
@@ -177,3 +180,18 @@ class Nginx:
     def access_log(self) -> str:
         """Nginx's access log so far."""
         return (self.folder / "log" / "nginx-access.log").read_text()
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """The SQL statements the app sends while the block runs (to prove a page costs no query per item)."""
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)

@@ -12,6 +12,7 @@ from anb.api import Blueprint
 from anb.auth import service
 from anb.auth.schemas import (
     LoginSchema,
+    MeSchema,
     ProfileSchema,
     ProfileUpdateSchema,
     SignupResponseSchema,
@@ -104,11 +105,11 @@ class Login(MethodView):
 class Me(MethodView):
     decorators = [jwt_required()]
 
-    @blp.response(200, ProfileSchema)
+    @blp.response(200, MeSchema)
     @blp.alt_response(401, description="Falta de autenticación")
     @blp.doc(security=[{"bearerAuth": []}])
     def get(self):
-        """Perfil del usuario autenticado."""
+        """Perfil del usuario autenticado, con sus votos y su posición en el ranking global y de su ciudad."""
         return current_user
 
     @blp.arguments(ProfileUpdateSchema)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import ValidationError, fields, validates_schema
+from marshmallow import ValidationError, fields, post_dump, validates_schema
 
+from anb.public.ranking import positions
 from anb.schemas import BaseSchema, EmailField, password_field, text_field
 from anb.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
@@ -58,6 +59,20 @@ class ProfileSchema(BaseSchema):
     country = fields.String()
     role = fields.Function(lambda user: user.role.value)
     created_at = fields.DateTime()
+
+
+class MeSchema(ProfileSchema):
+    """The signed-in player's own profile with their standing: vote totals and ranking places."""
+
+    votes = fields.Integer(attribute="total_votes")
+    public_votes = fields.Integer()
+    jury_votes = fields.Integer()
+
+    @post_dump(pass_original=True)
+    def add_positions(self, data: dict, user, **_kwargs) -> dict:
+        """Where the player stands now (None while they have no published video)."""
+        data["position"], data["city_position"] = positions(user)
+        return data
 
 
 class SignupResponseSchema(BaseSchema):

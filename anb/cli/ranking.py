@@ -1,4 +1,5 @@
-"""``flask ranking``: who goes to the tournament."""
+"""``flask ranking``: who goes to the tournament, the voting windows, and freezing the final ranking once the
+last window closed."""
 
 from __future__ import annotations
 
@@ -11,8 +12,10 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from anb.admin.finalists import Finalist, finalists
+from anb.public import ranking
+from anb.public.windows import configured_windows, voting_open, voting_over
 
-ranking_cli = AppGroup("ranking", help="Select the tournament's finalists.")
+ranking_cli = AppGroup("ranking", help="Finalists, voting windows and the final ranking.")
 COLUMNS = ("city", "position", "player_id", "username", "email", "public_votes", "jury_votes", "total_votes",
            "score")
 
@@ -42,3 +45,31 @@ def select_finalists(per_city: int, jury_weight: float | None, csv_path: Path | 
             writer.writerow(COLUMNS)
             writer.writerows(_row(finalist) for finalist in selected)
     click.echo(f"{len(selected)} finalists (jury weight {float(weight)}, public weight {float(1 - weight)}).")
+
+
+@ranking_cli.command("windows")
+def show_windows() -> None:
+    """Show the configured voting windows (UTC and as configured) and whether voting is open now."""
+    windows = configured_windows()
+    for window in windows:
+        opens = window.opens.isoformat() if window.opens else "always"
+        closes = window.closes.isoformat() if window.closes else "never"
+        click.echo(f"{window.phase}\t{opens}\t{closes}")
+    state = "open" if voting_open(windows) else "closed"
+    click.echo(f"Voting {state}; ranking {'final' if voting_over(windows) else 'in progress'}"
+               f"{' (frozen)' if ranking.is_frozen() else ''}.")
+
+
+@ranking_cli.command("freeze")
+def freeze() -> None:
+    """Snapshot the final ranking (overall and per city; all, public and jury votes) so it never moves.
+
+    Only after the last voting window closed, and only once.
+    """
+    if not voting_over(configured_windows()):
+        raise click.ClickException("Voting has not ended: the ranking can still change.")
+    try:
+        lines = ranking.freeze()
+    except ranking.AlreadyFrozen:
+        raise click.ClickException("The final ranking was already frozen.") from None
+    click.echo(f"Final ranking frozen: {lines} lines.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from anb.models.base import Base, Id, UTCDateTime, now_utc
@@ -33,6 +33,11 @@ class Video(Base):
     __table_args__ = (
         Index("ix_videos_owner_uploaded", "owner_id", "uploaded_at"),
         Index("ix_videos_status_processed", "status", "processed_at"),
+        # The catalogue by votes, and a player's page of published videos, each read in index order.
+        Index("ix_videos_status_votes", "status", text("votes_count DESC"), "id"),
+        Index("ix_videos_owner_status_processed", "owner_id", "status", "processed_at"),
+        # Catalogue search: accent- and case-insensitive through the table's utf8mb4_unicode_ci collation.
+        Index("ix_videos_title_ft", "title", mysql_prefix="FULLTEXT"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 
@@ -47,6 +52,8 @@ class Video(Base):
     error: Mapped[str | None] = mapped_column(Text)
     original_key: Mapped[str] = mapped_column(String(255))
     processed_key: Mapped[str | None] = mapped_column(String(255))
+    #: The poster frame published beside the processed file; None until processed (and for older videos).
+    poster_key: Mapped[str | None] = mapped_column(String(255))
     task_id: Mapped[str | None] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -22,6 +22,11 @@ def processed_key(video_id: int) -> str:
     return f"{PROCESSED_PREFIX}{video_id}.mp4"
 
 
+def poster_key(video_id: int) -> str:
+    """Where the poster frame of a video lives: beside its processed file, served the same way."""
+    return f"processed/{video_id}.jpg"
+
+
 def work_prefix(video_id: int) -> str:
     """The prefix of a video's intermediates, removed as a whole when its chain ends."""
     return f"{WORK_PREFIX}{video_id}/"
@@ -38,6 +43,6 @@ def work_key(video_id: int, name: str) -> str:
     return f"{work_prefix(video_id)}{name}"
 
 
-def video_keys(original: str, processed: str | None, video_id: int) -> list[str]:
+def video_keys(original: str, processed: str | None, video_id: int, poster: str | None = None) -> list[str]:
     """Every key a video may occupy, for deleting all of it."""
-    return [key for key in (original, processed, work_prefix(video_id)) if key]
+    return [key for key in (original, processed, poster, work_prefix(video_id)) if key]

@@ -21,8 +21,8 @@ def start_stage(video_id: int, stage: str) -> bool:
     return True
 
 
-def mark_processed(video_id: int, processed_key: str) -> bool:
-    """Publish the video for voting; False if it was deleted meanwhile."""
+def mark_processed(video_id: int, processed_key: str, poster_key: str | None = None) -> bool:
+    """Publish the video (and its poster frame, if any) for voting; False if it was deleted meanwhile."""
     video = db.session.get(Video, video_id, with_for_update=True)
     if video is None:
         db.session.rollback()
@@ -31,7 +31,7 @@ def mark_processed(video_id: int, processed_key: str) -> bool:
         db.session.commit()
         return True
     video.status, video.processing_stage, video.error = VideoStatus.PROCESSED, None, None
-    video.processed_key, video.processed_at = processed_key, now_utc()
+    video.processed_key, video.poster_key, video.processed_at = processed_key, poster_key, now_utc()
     db.session.execute(db.update(User).where(User.id == video.owner_id)
                        .values(processed_videos=User.processed_videos + 1))
     waited = (video.processed_at - video.uploaded_at).total_seconds()

@@ -94,7 +94,7 @@ def delete(video: Video) -> None:
 
 def remove(video: Video) -> None:
     """Delete the row, then the original, the processed file and any intermediates."""
-    stored = keys.video_keys(video.original_key, video.processed_key, video.id)
+    stored = keys.video_keys(video.original_key, video.processed_key, video.id, video.poster_key)
     db.session.delete(video)
     db.session.commit()
     storage = get_storage()

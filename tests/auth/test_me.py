@@ -18,7 +18,8 @@ def test_me_returns_the_profile_of_the_token_owner(client, user, auth_headers):
     assert profile["user_id"] == str(user.id)
     assert profile["username"] == "Ana Pérez"
     assert set(profile) == {"user_id", "first_name", "last_name", "username", "email", "city", "country",
-                            "role", "created_at"}
+                            "role", "created_at", "votes", "public_votes", "jury_votes", "position",
+                            "city_position"}
 
 
 def test_patch_me_updates_only_the_allowed_fields(client, user, auth_headers):

@@ -58,7 +58,14 @@ def card_cache(media_dir: Path) -> Path:
 @pytest.fixture(scope="session")
 def branded_landscape(media_dir: Path, fitted_landscape: Path, card: Path, watermark: Path,
                       card_cache: Path) -> Path:
-    return brand(fitted_landscape, media_dir / "branded_landscape.mp4", card, watermark, card_cache)
+    return brand(fitted_landscape, media_dir / "branded_landscape.mp4", card, watermark, card_cache,
+                 poster=media_dir / "poster_landscape.jpg")
+
+
+@pytest.fixture(scope="session")
+def poster_landscape(media_dir: Path, branded_landscape: Path) -> Path:
+    """The poster frame the branding of the landscape clip wrote from the same decode."""
+    return media_dir / "poster_landscape.jpg"
 
 
 @pytest.fixture

@@ -13,7 +13,14 @@ from anb.media.brand import brand
 from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError, probe
 from anb.media.tools import FFMPEG, FFPROBE
-from tests.clips import FIT_SECONDS, frame_at, leftovers, video_stream
+from tests.clips import (
+    FIT_SECONDS,
+    frame_at,
+    image_as_array,
+    leftovers,
+    mean_difference,
+    video_stream,
+)
 
 
 def test_output_format_and_duration(branded_landscape: Path) -> None:
@@ -95,3 +102,22 @@ def test_a_failed_encode_is_retryable_not_blamed_on_the_video(tmp_path: Path, fi
               tmp_path / "cache")
     assert not isinstance(caught.value, MediaError) and "missing_mark.png" in caught.value.stderr
     assert not leftovers(tmp_path)
+
+
+def test_poster_is_a_640x360_jpeg_of_the_middle_of_the_playing_part(
+        poster_landscape: Path, fitted_landscape: Path, card: Path) -> None:
+    stream = video_stream(poster_landscape)
+    assert (stream["codec_name"], stream["width"], stream["height"]) == ("mjpeg", 640, 360)
+    poster = image_as_array(poster_landscape, (640, 360))
+    assert poster.mean() > 40, "the poster should not be black"
+    assert mean_difference(poster, image_as_array(card, (640, 360))) > 30, "the poster is not the logo card"
+    middle = frame_at(fitted_landscape, FIT_SECONDS / 2, size=(640, 360))
+    assert mean_difference(poster, middle) < 10
+    assert mean_difference(poster, frame_at(fitted_landscape, 0.0, size=(640, 360))) > mean_difference(
+        poster, middle)
+
+
+def test_without_a_poster_path_no_image_is_written(tmp_path: Path, fitted_landscape: Path, card: Path,
+                                                   watermark: Path, card_cache: Path) -> None:
+    brand(fitted_landscape, tmp_path / "branded.mp4", card, watermark, card_cache)
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["branded.mp4"]

@@ -7,27 +7,13 @@ import time
 import pytest
 
 from anb.extensions import cache
-from anb.models import Role, VideoStatus
-from tests.helpers import bearer
+from anb.models import VideoStatus
 
 
 def ranking(client, **query):
     response = client.get("/api/public/rankings", query_string=query)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
-
-
-@pytest.fixture
-def cast_votes(client, make_user):
-    """cast_votes(video, n, jury=False): n votes from n new voters."""
-
-    def cast(video, count: int, jury: bool = False) -> None:
-        for _ in range(count):
-            voter = make_user(role=Role.JURY if jury else Role.PLAYER)
-            response = client.post(f"/api/public/videos/{video.id}/vote", headers=bearer(voter))
-            assert response.status_code == 200
-
-    return cast
 
 
 def test_players_ranked_by_total_votes_over_their_videos(client, make_user, make_video, cast_votes):

@@ -10,7 +10,7 @@ from anb.extensions import db
 from anb.media.probe import probe
 from anb.models import Video, VideoStatus
 from anb.videos import keys
-from tests.clips import frame_at, image_as_array, mean_difference
+from tests.clips import frame_at, image_as_array, mean_difference, video_stream
 from tests.helpers import stored, uploaded_id
 from tests.worker import poll_video, wait_until_finished
 
@@ -37,6 +37,26 @@ def test_upload_ends_processed_with_the_contract_output(app, client, auth_header
     assert mean_difference(frame_at(output, CARD_SECONDS + 1, size=(1280, 720)), card) > 30
     assert stored(app, video.original_key).read_bytes() == clips["valid"].read_bytes()
     assert not stored(app, keys.work_prefix(video_id)).exists()
+
+
+def test_processed_video_gets_a_poster_frame_of_its_playing_part(app, client, auth_headers, clips,
+                                                                  live_worker):
+    video_id = uploaded_id(client, auth_headers, clips["valid"])
+
+    video = wait_until_finished(video_id)
+
+    assert video.status == VideoStatus.PROCESSED, video.error
+    item = client.get(f"/api/public/videos/{video_id}").get_json()
+    assert item["poster_url"] == f"/media/{keys.poster_key(video_id)}" == f"/media/processed/{video_id}.jpg"
+    assert client.get("/api/public/videos").get_json()[0]["poster_url"] == item["poster_url"]
+    poster = stored(app, video.poster_key)
+    stream = video_stream(poster)
+    assert (stream["codec_name"], stream["width"], stream["height"]) == ("mjpeg", 640, 360)
+    picture = image_as_array(poster, (640, 360))
+    card = image_as_array(app.config["STATIC_ASSETS"] / "anb_card.png", (640, 360))
+    assert picture.mean() > 40 and mean_difference(picture, card) > 30
+    middle = frame_at(stored(app, video.processed_key), CARD_SECONDS + 1.5, size=(640, 360))
+    assert mean_difference(picture, middle) < 20
 
 
 def test_portrait_video_gets_black_side_bars(app, client, auth_headers, clips, live_worker):

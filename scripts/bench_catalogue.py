@@ -1,0 +1,226 @@
+"""Benchmark catalogue search, sort and "voted_by_me" at 300k videos, in process on a database of its own.
+
+Usage: .venv/bin/python scripts/bench_catalogue.py [--requests N] [--scale F] [--json] [--keep] [--reuse]
+
+Drops and re-creates the database anb_bench_catalogue (as MariaDB's root, never touching anb, anb_test or
+bench_ranking's anb_bench), migrates it, seeds 100,000 players, 300,000 processed videos and 1,000,000 votes
+with ``flask seed ranking``'s functions, then times each catalogue request through the Flask test client:
+the plain page (the baseline), searches from rare to very common words, the sort by votes, a player's
+videos and page, and the plain page with a token (``voted_by_me``), counting the SQL statements each sends.
+Target: search p95 within 2x of the plain page's p95; the signed-in page at most one query more than the
+anonymous one, besides loading the token's account. ``--reuse`` skips re-seeding a database kept by --keep.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+import warnings
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench_ranking import Latency, machine, progress, settle  # noqa: E402
+from flask import Flask  # noqa: E402
+from flask_jwt_extended import create_access_token  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
+
+from anb import create_app  # noqa: E402
+from anb.cli.seeding import SeedPlan, seed  # noqa: E402
+from anb.extensions import db  # noqa: E402
+from anb.models import User, Video, Vote  # noqa: E402
+from config import TestingConfig, mysql_url  # noqa: E402
+
+DATABASE = "anb_bench_catalogue"
+PLAN = SeedPlan(players=100_000, videos=300_000, votes=1_000_000)
+WARM_UP = 30
+TARGET_RATIO = 2.0
+#: What a fan types, from a full name down to a word in a sixth of all titles (seeded titles repeat a lot).
+SEARCHES = (
+    ("search: full name", "Santiago García"),
+    ("search: surname", "Quintero"),
+    ("search: first name", "Yeison"),
+    ("search: two title words", "asistencia mirar"),
+    ("search: common title word", "clavada"),
+)
+
+
+class BenchConfig(TestingConfig):
+    """The test settings on anb_bench_catalogue, as root, without rate limits and without caching."""
+
+    SQLALCHEMY_DATABASE_URI = mysql_url("root", "", DATABASE)
+    RATELIMIT_ENABLED = False
+    CACHE_TYPE = "NullCache"
+    LOG_LEVEL = "WARNING"
+
+
+@dataclass(frozen=True)
+class Case:
+    """One catalogue request, anonymous or with the bench voter's token."""
+
+    name: str
+    url: str
+    signed_in: bool = False
+    search: bool = False
+
+
+def server_sql(statement: str) -> None:
+    """Run one statement on the server as root (creating or dropping the bench database)."""
+    engine = create_engine(mysql_url("root", "", ""), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text(statement))
+    finally:
+        engine.dispose()
+
+
+def build_app(reuse: bool) -> Flask:
+    """The app on a fresh (or, with ``reuse``, the kept) bench database, migrated as production is."""
+    if not reuse:
+        server_sql(f"DROP DATABASE IF EXISTS `{DATABASE}`")
+    server_sql(f"CREATE DATABASE IF NOT EXISTS `{DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    app = create_app(BenchConfig)
+    with app.app_context():
+        upgrade(directory=str(app.config["MIGRATIONS_DIR"]))
+    return app
+
+
+def cases(app: Flask) -> tuple[list[Case], str]:
+    """The requests to time, and the token of the seeded account that voted most."""
+    with app.app_context():
+        voter_id = db.session.execute(select(Vote.voter_id).group_by(Vote.voter_id)
+                                      .order_by(func.count().desc()).limit(1)).scalar_one()
+        token = create_access_token(identity=db.session.get(User, voter_id))
+        player_id = db.session.execute(select(Video.owner_id).group_by(Video.owner_id)
+                                       .order_by(func.count().desc()).limit(1)).scalar_one()
+    base = "/api/public/videos?page_size=20"
+    found = [Case("plain page 1", base), Case("plain page 1, signed in (voted_by_me)", base, signed_in=True)]
+    found += [Case(name, f"{base}&q={words}", search=True) for name, words in SEARCHES]
+    found += [Case("search: full name, signed in", f"{base}&q=Santiago García", signed_in=True, search=True),
+              Case("sort by votes page 1", f"{base}&sort=votes"),
+              Case("one player's videos", f"{base}&player_id={player_id}"),
+              Case("player page", f"/api/public/players/{player_id}")]
+    return found, token
+
+
+def time_case(app: Flask, case: Case, token: str, requests: int) -> dict:
+    """Latency of the request through the whole app, its result size, and the SQL it sends."""
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}"} if case.signed_in else {}
+    statements: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        statements.append(statement)
+
+    for _ in range(WARM_UP):
+        response = client.get(case.url, headers=headers)
+        assert response.status_code == 200, response.get_data(as_text=True)
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            client.get(case.url, headers=headers)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+    samples = []
+    for _ in range(requests):
+        started = time.perf_counter()
+        client.get(case.url, headers=headers)
+        samples.append(time.perf_counter() - started)
+    body = response.get_json()
+    items = len(body["videos"]) if isinstance(body, dict) else len(body)
+    return {"latency": asdict(Latency.of(samples)), "items": items, "queries": len(statements)}
+
+
+def run(args: argparse.Namespace) -> dict:
+    """Seed (unless reusing), time every case, and compare with the plain page."""
+    os.environ["ANB_ENV"] = "testing"
+    warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
+    app = build_app(args.reuse)
+    plan = replace(PLAN, players=round(PLAN.players * args.scale), videos=round(PLAN.videos * args.scale),
+                   votes=round(PLAN.votes * args.scale))
+    seeding = []
+    if not args.reuse:
+        progress(f"seeding {plan.players:,} players, {plan.videos:,} videos, {plan.votes:,} votes")
+        with app.app_context(), db.engine.connect() as connection:
+            seeding = [asdict(phase) for phase in
+                       seed(connection, plan, reset=True, echo=lambda line: progress(f"  {line}"))]
+    progress(f"MariaDB quiet after {settle(app):.0f} s")
+    found, token = cases(app)
+    results = {"machine": machine(app), "plan": asdict(plan), "seeding": seeding, "requests": args.requests,
+               "load_average_before": os.getloadavg(), "cases": {}}
+    for case in found:
+        progress(f"timing {args.requests:,} x {case.name}")
+        results["cases"][case.name] = {**time_case(app, case, token, args.requests), "url": case.url,
+                                       "search": case.search, "signed_in": case.signed_in}
+    results["load_average_after"] = os.getloadavg()
+    return results
+
+
+def verdicts(results: dict) -> list[str]:
+    """The two targets, checked."""
+    cases_ = results["cases"]
+    plain = cases_["plain page 1"]
+    lines = []
+    for name, case in cases_.items():
+        if case["search"] and not case["signed_in"]:
+            ratio = case["latency"]["p95"] / plain["latency"]["p95"]
+            lines.append(f"{name}: p95 {ratio:.2f}x the plain page "
+                         f"({'within' if ratio <= TARGET_RATIO else 'OVER'} {TARGET_RATIO:g}x)")
+    extra = cases_["plain page 1, signed in (voted_by_me)"]["queries"] - plain["queries"]
+    lines.append(f"voted_by_me: {extra} more SQL statements than anonymous (the token's account + one IN "
+                 f"query for the page = 2 allowed): {'ok' if extra <= 2 else 'TOO MANY'}")
+    return lines
+
+
+def report(results: dict) -> None:
+    """The human-readable report."""
+    info = results["machine"]
+    print(f"Machine: {info['cpus']} CPUs, Python {info['python']}, MariaDB {info['mariadb']} "
+          f"(buffer pool {info['innodb_buffer_pool_mib']} MiB); load average before "
+          f"{results['load_average_before'][0]:.2f}, after {results['load_average_after'][0]:.2f}")
+    plan = results["plan"]
+    seeded = sum(phase["seconds"] for phase in results["seeding"])
+    print(f"{plan['players']:,} players, {plan['videos']:,} videos, {plan['votes']:,} votes"
+          + (f" (seeded in {seeded:.0f} s)" if results["seeding"] else " (kept database)"))
+    print(f"\n{results['requests']:,} requests per case through the app, cache off (ms)")
+    print("| case | p50 | p95 | mean | p95 / plain | items | SQL statements |")
+    print("|---|---|---|---|---|---|---|")
+    plain = results["cases"]["plain page 1"]["latency"]["p95"]
+    for name, case in results["cases"].items():
+        latency = case["latency"]
+        print(f"| {name} | {latency['p50']:.2f} | {latency['p95']:.2f} | {latency['mean']:.2f} | "
+              f"{latency['p95'] / plain:.2f}x | {case['items']} | {case['queries']} |")
+    print()
+    for line in verdicts(results):
+        print(line)
+
+
+def main() -> None:
+    """Parse the options, measure, report, and drop the bench database unless asked to keep it."""
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=300, help="timed requests per case")
+    parser.add_argument("--scale", type=float, default=1.0, help="multiply the volumes (0.1 for a quick run)")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the report")
+    parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database afterwards")
+    parser.add_argument("--reuse", action="store_true", help="time a kept database, without seeding")
+    args = parser.parse_args()
+    try:
+        results = run(args)
+    finally:
+        if not args.keep:
+            server_sql(f"DROP DATABASE IF EXISTS `{DATABASE}`")
+    if args.json:
+        print(json.dumps(results, indent=2, default=str))
+    else:
+        report(results)
+
+
+if __name__ == "__main__":
+    main()
