@@ -89,8 +89,19 @@ class LocalStorage(Storage):
         target = self.path(key)
         if key.endswith("/"):
             shutil.rmtree(target, ignore_errors=True)
+            self._prune_empty_parents(target)
         else:
             target.unlink(missing_ok=True)
+
+    def _prune_empty_parents(self, folder: Path) -> None:
+        """A prefix with nothing left under it stops existing, as in object storage (top folders stay)."""
+        for parent in folder.parents:
+            if parent.parent == self.root or parent == self.root:
+                return
+            try:
+                parent.rmdir()
+            except OSError:
+                return
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()

@@ -46,12 +46,16 @@ def mysql_url(user: str, password: str, database: str) -> str:
 
 #: The processing chain's queues, in order; stage ``tasks.<queue>`` is routed to queue ``<queue>``.
 PIPELINE_QUEUES = ("trim", "transform", "brand", "finalize")
+#: Housekeeping tasks (the sweeper), on a queue of their own consumed next to `finalize`.
+MAINTENANCE_QUEUE = "maintenance"
 #: The default queue of a task no route names: declared nowhere, so sending one fails loudly.
 UNROUTED_QUEUE = "unrouted"
 
 
-def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
+def celery_settings(broker_url: str, stage_time_limit: int, sweep_interval: float = 60) -> dict:
     """Celery's settings as one nested dict (Flask's celery pattern), shared by every deployment."""
+    routes = {f"tasks.{queue}.*": {"queue": queue} for queue in PIPELINE_QUEUES}
+    routes["tasks.sweeper.*"] = {"queue": MAINTENANCE_QUEUE}
     return {
         "task_soft_time_limit": stage_time_limit,
         "task_time_limit": stage_time_limit + 30,
@@ -64,12 +68,15 @@ def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
         "worker_prefetch_multiplier": 1,
         "task_serializer": "json",
         "accept_content": ["json"],
-        "task_queues": [Queue(queue, Exchange(queue), routing_key=queue) for queue in PIPELINE_QUEUES],
+        "task_queues": [Queue(queue, Exchange(queue), routing_key=queue)
+                        for queue in (*PIPELINE_QUEUES, MAINTENANCE_QUEUE)],
         "task_create_missing_queues": False,
         "task_default_queue": UNROUTED_QUEUE,
-        "task_routes": {f"tasks.{queue}.*": {"queue": queue} for queue in PIPELINE_QUEUES},
+        "task_routes": routes,
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        "imports": [f"tasks.{queue}" for queue in PIPELINE_QUEUES],
+        "imports": [*(f"tasks.{queue}" for queue in PIPELINE_QUEUES), "tasks.sweeper"],
+        "beat_schedule": {"sweep": {"task": "tasks.sweeper.sweep", "schedule": sweep_interval,
+                                    "options": {"expires": sweep_interval}}},
     }
 
 
@@ -91,8 +98,9 @@ class Config:
     }
 
     STAGE_SOFT_TIME_LIMIT = env_int("STAGE_SOFT_TIME_LIMIT", 300)
+    SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
     CELERY = celery_settings(os.environ.get("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"),
-                             STAGE_SOFT_TIME_LIMIT)
+                             STAGE_SOFT_TIME_LIMIT, SWEEP_INTERVAL_SECONDS)
 
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     CACHE_TYPE = "RedisCache"
@@ -120,6 +128,12 @@ class Config:
     VIDEO_MAX_SECONDS = env_float("VIDEO_MAX_SECONDS", 60)
     VIDEO_MIN_SHORT_SIDE = env_int("VIDEO_MIN_SHORT_SIDE", 1080)
     PROCESSED_MAX_SECONDS = env_float("PROCESSED_MAX_SECONDS", 30)
+    #: An upload's file is deleted by the sweeper if its row is not committed within this time (a crash).
+    UPLOAD_GRACE_SECONDS = env_int("UPLOAD_GRACE_SECONDS", 3600)
+    #: The sweeper (Celery beat, every SWEEP_INTERVAL_SECONDS) re-publishes a video that has not moved for
+    #: SWEEP_STUCK_AFTER_SECONDS (longer than a stage's hard time limit), at most SWEEP_MAX_ATTEMPTS times.
+    SWEEP_STUCK_AFTER_SECONDS = env_int("SWEEP_STUCK_AFTER_SECONDS", 900)
+    SWEEP_MAX_ATTEMPTS = env_int("SWEEP_MAX_ATTEMPTS", 3)
 
     API_TITLE = "ANB Rising Stars Showcase API"
     API_VERSION = "1.0"

@@ -5,25 +5,21 @@ import logging
 from celery import shared_task
 from celery.exceptions import Ignore
 
-from anb.storage import get_storage
 from anb.videos import keys, processing
-from tasks.stage import STAGE_OPTIONS, discard_work
+from tasks.stage import STAGE_OPTIONS, attempt_of, discard_work
 
 log = logging.getLogger(__name__)
 
 
 @shared_task(name="tasks.finalize.publish_video", **STAGE_OPTIONS)
 def publish_video(job: dict) -> None:
-    """Move the result to its public place, mark the video processed, and drop the intermediates."""
-    video_id = job["video_id"]
-    storage = get_storage()
-    processed_key = keys.processed_key(video_id)
-    if storage.exists(job["input"]):
-        with storage.local_path(job["input"]) as branded:
-            storage.save(processed_key, branded)
-    published = processing.mark_processed(video_id, processed_key)
-    discard_work(video_id)
+    """Move the result to its public place and mark the video processed (one locked step, so a delete or
+    a newer chain cannot interleave), then drop the intermediates."""
+    video_id, attempt = job["video_id"], attempt_of(job)
+    published = processing.mark_processed(video_id, keys.processed_key(video_id), attempt,
+                                          source_key=job["input"])
     if not published:
-        log.info("video %s is gone; discarding its processed file", video_id)
-        storage.delete(processed_key)
+        log.info("video %s is gone or superseded; discarding this chain's files", video_id)
+        discard_work(video_id, attempt)
         raise Ignore()
+    discard_work(video_id)

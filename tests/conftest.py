@@ -123,6 +123,18 @@ def make_video(app: Flask) -> Callable[..., Video]:
 
 
 @pytest.fixture
+def uploaded(app: Flask, user: User, clips: dict[str, Path]) -> Video:
+    """A stored upload of the valid 4 s clip, not yet processed."""
+    video = Video(owner=user, title="Solo", original_key=keys.original_key())
+    target = Path(app.config["MEDIA_ROOT"]) / video.original_key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(clips["valid"], target)
+    db.session.add(video)
+    db.session.commit()
+    return video
+
+
+@pytest.fixture
 def auth_headers(user: User) -> dict[str, str]:
     """Authorization headers for ``user``."""
     return bearer(user)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from anb.extensions import db
 from anb.models import Video, VideoStatus
-from config import PIPELINE_QUEUES
+from config import MAINTENANCE_QUEUE, PIPELINE_QUEUES
 
 ROOT = Path(__file__).resolve().parent.parent
 FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
@@ -30,7 +30,8 @@ class Worker:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "-Q", ",".join(PIPELINE_QUEUES),
+            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker",
+             "-Q", ",".join((*PIPELINE_QUEUES, MAINTENANCE_QUEUE)),
              "-c", "1", "--without-mingle", "--without-gossip", "-n", f"test-{time.monotonic_ns()}@%h",
              "--loglevel", "INFO"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

@@ -19,16 +19,20 @@ def processed_key(video_id: int) -> str:
     return f"processed/{video_id}.mp4"
 
 
-def work_prefix(video_id: int) -> str:
-    """The prefix of a video's intermediates, removed as a whole when its chain ends."""
-    return f"work/{video_id}/"
+def work_prefix(video_id: int, attempt: int | None = None) -> str:
+    """The prefix of a video's intermediates (of one attempt's chain if given), removed as a whole.
+
+    Each attempt has its own folder, so a superseded chain's stage still running never writes over, or
+    cleans up, the files of the chain that replaced it.
+    """
+    return f"work/{video_id}/" if attempt is None else f"work/{video_id}/{attempt}/"
 
 
-def work_key(video_id: int, name: str) -> str:
-    """One intermediate file of a video's chain."""
-    return f"{work_prefix(video_id)}{name}"
+def work_key(video_id: int, attempt: int, name: str) -> str:
+    """One intermediate file of attempt ``attempt`` of a video's chain."""
+    return f"{work_prefix(video_id, attempt)}{name}"
 
 
-def video_keys(original: str, processed: str | None, video_id: int) -> list[str]:
-    """Every key a video may occupy, for deleting all of it."""
-    return [key for key in (original, processed, work_prefix(video_id)) if key]
+def video_keys(original: str, video_id: int) -> list[str]:
+    """Every key a video may occupy (its processed key even before publication), for deleting all of it."""
+    return [original, processed_key(video_id), work_prefix(video_id)]
