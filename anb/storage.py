@@ -6,6 +6,7 @@ implement the same methods and be picked in ``get_storage`` without touching any
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -16,6 +17,13 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask import current_app
+
+#: The errors of a disk (or quota) that has no room left.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+class StorageFull(OSError):
+    """The media storage has no room left: nothing was stored (the upload gets a 507, a stage retries)."""
 
 
 class Storage(ABC):
@@ -75,8 +83,11 @@ class LocalStorage(Storage):
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".part-", delete=False) as part:
             try:
                 shutil.copyfileobj(source, part, self.CHUNK)
-            except BaseException:
+                part.flush()
+            except BaseException as exc:
                 os.unlink(part.name)
+                if isinstance(exc, OSError) and exc.errno in NO_SPACE:
+                    raise StorageFull(exc.errno, f"no room to store {key}") from exc
                 raise
         os.chmod(part.name, self.FILE_MODE)
         os.replace(part.name, target)

@@ -48,6 +48,14 @@ def mysql_url(user: str, password: str, database: str) -> str:
 PIPELINE_QUEUES = ("trim", "transform", "brand", "finalize")
 #: Housekeeping tasks (the sweeper), on a queue of their own consumed next to `finalize`.
 MAINTENANCE_QUEUE = "maintenance"
+#: A stage job that gives up (retries spent, or bad media) is rejected, and RabbitMQ moves it through this
+#: durable fanout exchange to the durable queue DEAD_LETTER_QUEUE (declared by the workers at start; the
+#: policy that names the exchange on the pipeline queues is set by scripts/up and scripts/test, because a
+#: queue's own arguments cannot change once it exists). ``flask videos retry`` replays from there.
+DEAD_LETTER_EXCHANGE = "anb.dead"
+DEAD_LETTER_QUEUE = "dead_letters"
+DEAD_LETTER_POLICY = {"name": "anb-dead-letters", "pattern": f"^({'|'.join(PIPELINE_QUEUES)})$",
+                      "definition": {"dead-letter-exchange": DEAD_LETTER_EXCHANGE}}
 #: The default queue of a task no route names: declared nowhere, so sending one fails loudly.
 UNROUTED_QUEUE = "unrouted"
 
@@ -64,6 +72,7 @@ def celery_settings(broker_url: str, stage_time_limit: int, sweep_interval: floa
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
         "task_acks_late": True,
+        "task_acks_on_failure_or_timeout": False,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_serializer": "json",
@@ -127,6 +136,9 @@ class Config:
     VIDEO_MIN_SECONDS = env_float("VIDEO_MIN_SECONDS", 20)
     VIDEO_MAX_SECONDS = env_float("VIDEO_MAX_SECONDS", 60)
     VIDEO_MIN_SHORT_SIDE = env_int("VIDEO_MIN_SHORT_SIDE", 1080)
+    #: Sane upper limits (4K UHD, 60 fps): beyond them one upload would hold a worker for minutes.
+    VIDEO_MAX_LONG_SIDE = env_int("VIDEO_MAX_LONG_SIDE", 3840)
+    VIDEO_MAX_FRAME_RATE = env_float("VIDEO_MAX_FRAME_RATE", 60)
     PROCESSED_MAX_SECONDS = env_float("PROCESSED_MAX_SECONDS", 30)
     #: An upload's file is deleted by the sweeper if its row is not committed within this time (a crash).
     UPLOAD_GRACE_SECONDS = env_int("UPLOAD_GRACE_SECONDS", 3600)
@@ -177,6 +189,8 @@ class TestingConfig(DevelopmentConfig):
     VIDEO_MIN_SECONDS = 2
     VIDEO_MAX_SECONDS = 20
     VIDEO_MIN_SHORT_SIDE = 240
+    VIDEO_MAX_LONG_SIDE = 1280
+    VIDEO_MAX_FRAME_RATE = 60
     PROCESSED_MAX_SECONDS = 3
 
 

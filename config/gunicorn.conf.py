@@ -15,7 +15,7 @@ graceful_timeout = 30
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
 # otherwise a request can race a closing connection and fail with 502.
 keepalive = 75
-pidfile = str(_var / "run" / "gunicorn.pid")
+pidfile = str(_var / "app" / "gunicorn.pid")
 accesslog = str(_var / "log" / "gunicorn-access.log")
 errorlog = str(_var / "log" / "gunicorn-error.log")
 capture_output = True

@@ -16,13 +16,14 @@ from sqlalchemy.exc import OperationalError
 
 from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError
-from anb.storage import get_storage
+from anb.storage import StorageFull, get_storage
 from anb.videos import keys, processing
 
 log = logging.getLogger(__name__)
 
 FRIENDLY_ERRORS = {
     SoftTimeLimitExceeded: "El procesamiento excedió el tiempo límite.",
+    StorageFull: "No hubo espacio de almacenamiento para procesar el video. Intenta subirlo de nuevo.",
 }
 INTERNAL_ERROR = "Error interno al procesar el video. Intenta subirlo de nuevo."
 

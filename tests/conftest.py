@@ -15,13 +15,13 @@ from sqlalchemy import inspect, text
 
 from anb import create_app
 from anb.extensions import cache, db
-from anb.media.synthetic import make_clip
+from anb.media.synthetic import make_audio_only, make_clip, truncated_copy
 from anb.models import Base, Role, User, Video, VideoStatus
 from anb.security import hash_password
 from anb.storage import get_storage
 from anb.videos import keys, processing
 from config import TestingConfig
-from tests.clips import make_audio_only, make_webm, truncated_copy
+from tests.clips import make_webm
 from tests.helpers import PASSWORD, bearer
 from tests.worker import Worker
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
+from sqlalchemy.engine import make_url
 
 from anb.models import User
 from config import TestingConfig, celery_settings, mysql_url
@@ -52,6 +54,20 @@ class DatabaseDown(TestingConfig):
     """The testing config with MariaDB on a port where nothing listens."""
 
     SQLALCHEMY_DATABASE_URI = mysql_url("anb_test", "anb_test", "anb_test").replace(":3306/", ":1/")
+
+
+def through_proxy(port: int, *, database: bool = False, broker: bool = False) -> type[TestingConfig]:
+    """The testing config with MariaDB and/or RabbitMQ reached through a proxy on ``port``."""
+    settings = {}
+    if database:
+        url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).set(port=port)
+        settings["SQLALCHEMY_DATABASE_URI"] = url.render_as_string(hide_password=False)
+    if broker:
+        parts = urlsplit(TestingConfig.CELERY["broker_url"])
+        netloc = f"{parts.netloc.rsplit(':', 1)[0]}:{port}"
+        settings["CELERY"] = celery_settings(urlunsplit(parts._replace(netloc=netloc)),
+                                             TestingConfig.STAGE_SOFT_TIME_LIMIT)
+    return type("ThroughProxy", (TestingConfig,), settings)
 
 
 class BrokerDown(TestingConfig):

@@ -8,15 +8,11 @@ an operator's re-publication) stops at its next step and changes nothing.
 from __future__ import annotations
 
 from anb.extensions import db
+from anb.lookups import lock_video
 from anb.models import User, Video, VideoStatus, now_utc
 from anb.storage import get_storage
 
 FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
-
-
-def _locked(video_id: int) -> Video | None:
-    """The video's row, read afresh and locked until the transaction ends."""
-    return db.session.get(Video, video_id, with_for_update=True, populate_existing=True)
 
 
 def _current(video: Video | None, attempt: int | None) -> bool:
@@ -26,7 +22,7 @@ def _current(video: Video | None, attempt: int | None) -> bool:
 
 def start_stage(video_id: int, stage: str, attempt: int | None = None) -> bool:
     """Record that ``stage`` is running; False if the video is gone, finished or owned by a newer chain."""
-    video = _locked(video_id)
+    video = lock_video(video_id)
     if not _current(video, attempt) or video.status in FINISHED:
         db.session.rollback()
         return False
@@ -39,7 +35,7 @@ def mark_processed(video_id: int, processed_key: str, attempt: int | None = None
                    source_key: str | None = None) -> bool:
     """Publish the video for voting: move ``source_key`` (if given and still there) to ``processed_key``
     and mark it processed, under the row's lock. False if the video is gone or a newer chain owns it."""
-    video = _locked(video_id)
+    video = lock_video(video_id)
     if not _current(video, attempt):
         db.session.rollback()
         return False
@@ -62,7 +58,7 @@ def mark_processed(video_id: int, processed_key: str, attempt: int | None = None
 def mark_failed(video_id: int, error: str, attempt: int | None = None) -> bool:
     """Record that the chain gave up, with a message the player can read; False if the video is gone or a
     newer chain owns it (then that chain decides)."""
-    video = _locked(video_id)
+    video = lock_video(video_id)
     if not _current(video, attempt):
         db.session.rollback()
         return False

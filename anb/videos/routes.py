@@ -44,6 +44,7 @@ class Upload(MethodView):
     @blp.response(201, UploadResponseSchema)
     @blp.alt_response(400, description="Archivo o título inválido")
     @blp.alt_response(503, description="El sistema de procesamiento no está disponible")
+    @blp.alt_response(507, description="No hay espacio de almacenamiento")
     @blp.doc(security=SECURITY)
     def post(self, form: dict, files: dict):
         """Subir un video (MP4, 20–60 s, ≥ 1080p, ≤ 100 MB); se procesa en segundo plano."""

@@ -9,7 +9,7 @@ from typing import BinaryIO
 from flask import current_app
 
 from anb.extensions import db
-from anb.lookups import find_video
+from anb.lookups import find_video, lock_video
 from anb.models import PendingDeletion, User, Video, VideoStatus, now_utc
 from anb.storage import get_storage
 from anb.videos import keys
@@ -67,7 +67,7 @@ def upload(owner: User, title: str, stream: BinaryIO) -> Video:
 def reprocess(video: Video) -> None:
     """Start a new chain from the kept original (after a failure or a lost job); any older chain of the
     video stops at its next stage."""
-    video = db.session.get(Video, video.id, with_for_update=True, populate_existing=True)
+    video = lock_video(video.id)
     video.status, video.processing_stage, video.error = VideoStatus.UPLOADED, None, None
     video.attempts, video.progress_at = video.attempts + 1, now_utc()
     db.session.commit()
@@ -96,7 +96,7 @@ def delete(video: Video) -> None:
     The status is checked on the row read afresh under a lock held until the deletion commits, so the
     chain's ``mark_processed`` (which takes the same lock) happens wholly before or wholly after it.
     """
-    locked = db.session.get(Video, video.id, with_for_update=True, populate_existing=True)
+    locked = lock_video(video.id)
     if locked is None:
         db.session.rollback()
         return
