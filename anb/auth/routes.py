@@ -76,7 +76,7 @@ class Me(MethodView):
         """Perfil del usuario autenticado."""
         return current_user
 
-    @blp.arguments(ProfileUpdateSchema)
+    @blp.arguments(ProfileUpdateSchema, required=False)
     @blp.response(200, ProfileSchema)
     @blp.doc(security=[{"bearerAuth": []}])
     def patch(self, changes: dict):

@@ -13,9 +13,8 @@ from anb.storage import get_storage
 from anb.videos import service
 from anb.videos.schemas import (
     DeleteResponseSchema,
-    UploadFileSchema,
-    UploadFormSchema,
     UploadResponseSchema,
+    UploadSchema,
     VideoDetailSchema,
     VideoSummarySchema,
 )
@@ -39,17 +38,16 @@ def _owned_or_abort(video_id: str):
 class Upload(MethodView):
     decorators = [jwt_required()]
 
-    @blp.arguments(UploadFormSchema, location="form")
-    @blp.arguments(UploadFileSchema, location="files")
+    @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, UploadResponseSchema)
     @blp.alt_response(400, description="Archivo o título inválido")
     @blp.alt_response(503, description="El sistema de procesamiento no está disponible")
     @blp.alt_response(507, description="No hay espacio de almacenamiento")
     @blp.doc(security=SECURITY)
-    def post(self, form: dict, files: dict):
+    def post(self, body: dict):
         """Subir un video (MP4, 20–60 s, ≥ 1080p, ≤ 100 MB); se procesa en segundo plano."""
         try:
-            video = service.upload(current_user, form["title"], files["video_file"].stream)
+            video = service.upload(current_user, body["title"], body["video_file"].stream)
         except InvalidUpload as invalid:
             abort(400, message=str(invalid))
         return {"message": "Video subido correctamente. Procesamiento en curso.",
