@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
+# MoviePy, when imported, loads the first .env found above its own folder into os.environ (python-dotenv):
+# with the virtualenv inside the project that is the system's .env, whose production URLs then leak into
+# tests and tools. Settings come only from the environment the scripts set.
+os.environ.setdefault("PYTHON_DOTENV_DISABLED", "1")
+
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 

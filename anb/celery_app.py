@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from celery import Celery, Task
+from celery.signals import worker_ready
 from flask import Flask
+
+from anb.videos import deadletters
 
 
 def celery_init_app(app: Flask) -> Celery:
@@ -22,4 +25,11 @@ def celery_init_app(app: Flask) -> Celery:
     celery_app.config_from_object(app.config["CELERY"])
     celery_app.set_default()
     app.extensions["celery"] = celery_app
+
+    @worker_ready.connect(weak=False, dispatch_uid="anb.declare_dead_letters")
+    def declare_dead_letters(sender, **kwargs) -> None:
+        """Before any job can die, its dead-letter exchange and queue exist."""
+        with sender.app.connection_for_write() as connection:
+            deadletters.declare(connection)
+
     return celery_app

@@ -1,5 +1,6 @@
 """The contract's error format, in one place: the body, its default messages, and the handlers that turn
-infrastructure faults (a database or broker out of reach) into a JSON 503 instead of a bare 500.
+infrastructure faults (a database or broker out of reach: 503; a full media disk: 507) into JSON instead of
+a bare 500.
 
 Nginx's own JSON error pages are made from the same messages.
 """
@@ -14,6 +15,8 @@ from flask import Flask
 from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError as DatabaseError
+
+from anb.storage import StorageFull
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,7 @@ DEFAULT_MESSAGES = {
     503: "Servicio no disponible temporalmente.",
     504: "El servidor tardó demasiado en responder.",
     505: "Versión de HTTP no soportada.",
+    507: "No hay espacio de almacenamiento disponible. Intenta de nuevo más tarde.",
 }
 VALIDATION_MESSAGE = "Datos de entrada inválidos."
 QUERY_MESSAGE = "Parámetro inválido en la consulta."
@@ -77,6 +81,7 @@ def init_error_handlers(app: Flask) -> None:
     app.register_error_handler(DatabaseError, _database_error)
     app.register_error_handler(BrokerError, _broker_unavailable)
     app.register_error_handler(RedisError, _redis_unavailable)
+    app.register_error_handler(StorageFull, _storage_full)
 
 
 def _database_error(error: DatabaseError):
@@ -97,3 +102,6 @@ def _redis_unavailable(error: RedisError):
     """Rate limits live in Redis: without it, limited endpoints (login, votes) fail closed."""
     log.error("redis unavailable: %s", error)
     return error_body(503, REDIS_DOWN_MESSAGE), 503
+def _storage_full(error: StorageFull):
+    log.error("media storage full: %s", error)
+    return error_body(507), 507

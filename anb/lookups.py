@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import lazyload
+
 from anb.extensions import db
 from anb.models import Video, VideoStatus
 
@@ -22,6 +24,16 @@ def find_video(video_id: str) -> Video | None:
     """The video with this opaque id, or None (also for an id that cannot be one)."""
     numeric_id = parse_id(video_id)
     return db.session.get(Video, numeric_id) if numeric_id is not None else None
+
+
+def lock_video(video_id: int) -> Video | None:
+    """The video's row read afresh (whatever this transaction saw before) and locked until it ends.
+
+    Only the video's row: the owner is not joined, so the lock is never taken on a player before a video,
+    the reverse of a vote's order (players, then video), which would deadlock against it.
+    """
+    return db.session.get(Video, video_id, with_for_update=True, populate_existing=True,
+                          options=[lazyload(Video.owner)])
 
 
 class VideoNotFound(LookupError):

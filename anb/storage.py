@@ -6,6 +6,7 @@ implement the same methods and be picked in ``get_storage`` without touching any
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import tempfile
@@ -18,6 +19,13 @@ from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
 from flask import current_app
+
+#: The errors of a disk (or quota) that has no room left.
+NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
+
+
+class StorageFull(OSError):
+    """The media storage has no room left: nothing was stored (the upload gets a 507, a stage retries)."""
 
 
 @dataclass(frozen=True)
@@ -90,8 +98,11 @@ class LocalStorage(Storage):
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=".part-", delete=False) as part:
             try:
                 shutil.copyfileobj(source, part, self.CHUNK)
-            except BaseException:
+                part.flush()
+            except BaseException as exc:
                 os.unlink(part.name)
+                if isinstance(exc, OSError) and exc.errno in NO_SPACE:
+                    raise StorageFull(exc.errno, f"no room to store {key}") from exc
                 raise
         os.chmod(part.name, self.FILE_MODE)
         os.replace(part.name, target)
@@ -104,8 +115,19 @@ class LocalStorage(Storage):
         target = self.path(key)
         if key.endswith("/"):
             shutil.rmtree(target, ignore_errors=True)
+            self._prune_empty_parents(target)
         else:
             target.unlink(missing_ok=True)
+
+    def _prune_empty_parents(self, folder: Path) -> None:
+        """A prefix with nothing left under it stops existing, as in object storage (top folders stay)."""
+        for parent in folder.parents:
+            if parent.parent == self.root or parent == self.root:
+                return
+            try:
+                parent.rmdir()
+            except OSError:
+                return
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()

@@ -46,12 +46,24 @@ def mysql_url(user: str, password: str, database: str) -> str:
 
 #: The processing chain's queues, in order; stage ``tasks.<queue>`` is routed to queue ``<queue>``.
 PIPELINE_QUEUES = ("trim", "transform", "brand", "finalize")
+#: Housekeeping tasks (the sweeper), on a queue of their own consumed next to `finalize`.
+MAINTENANCE_QUEUE = "maintenance"
+#: A stage job that gives up (retries spent, or bad media) is rejected, and RabbitMQ moves it through this
+#: durable fanout exchange to the durable queue DEAD_LETTER_QUEUE (declared by the workers at start; the
+#: policy that names the exchange on the pipeline queues is set by scripts/up and scripts/test, because a
+#: queue's own arguments cannot change once it exists). ``flask videos retry`` replays from there.
+DEAD_LETTER_EXCHANGE = "anb.dead"
+DEAD_LETTER_QUEUE = "dead_letters"
+DEAD_LETTER_POLICY = {"name": "anb-dead-letters", "pattern": f"^({'|'.join(PIPELINE_QUEUES)})$",
+                      "definition": {"dead-letter-exchange": DEAD_LETTER_EXCHANGE}}
 #: The default queue of a task no route names: declared nowhere, so sending one fails loudly.
 UNROUTED_QUEUE = "unrouted"
 
 
-def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
+def celery_settings(broker_url: str, stage_time_limit: int, sweep_interval: float = 60) -> dict:
     """Celery's settings as one nested dict (Flask's celery pattern), shared by every deployment."""
+    routes = {f"tasks.{queue}.*": {"queue": queue} for queue in PIPELINE_QUEUES}
+    routes["tasks.sweeper.*"] = {"queue": MAINTENANCE_QUEUE}
     return {
         "task_soft_time_limit": stage_time_limit,
         "task_time_limit": stage_time_limit + 30,
@@ -60,16 +72,20 @@ def celery_settings(broker_url: str, stage_time_limit: int) -> dict:
         "broker_connection_retry_on_startup": True,
         "task_ignore_result": True,
         "task_acks_late": True,
+        "task_acks_on_failure_or_timeout": False,
         "task_reject_on_worker_lost": True,
         "worker_prefetch_multiplier": 1,
         "task_serializer": "json",
         "accept_content": ["json"],
-        "task_queues": [Queue(queue, Exchange(queue), routing_key=queue) for queue in PIPELINE_QUEUES],
+        "task_queues": [Queue(queue, Exchange(queue), routing_key=queue)
+                        for queue in (*PIPELINE_QUEUES, MAINTENANCE_QUEUE)],
         "task_create_missing_queues": False,
         "task_default_queue": UNROUTED_QUEUE,
-        "task_routes": {f"tasks.{queue}.*": {"queue": queue} for queue in PIPELINE_QUEUES},
+        "task_routes": routes,
         "task_publish_retry_policy": {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5},
-        "imports": [f"tasks.{queue}" for queue in PIPELINE_QUEUES],
+        "imports": [*(f"tasks.{queue}" for queue in PIPELINE_QUEUES), "tasks.sweeper"],
+        "beat_schedule": {"sweep": {"task": "tasks.sweeper.sweep", "schedule": sweep_interval,
+                                    "options": {"expires": sweep_interval}}},
     }
 
 
@@ -91,8 +107,9 @@ class Config:
     }
 
     STAGE_SOFT_TIME_LIMIT = env_int("STAGE_SOFT_TIME_LIMIT", 300)
+    SWEEP_INTERVAL_SECONDS = env_int("SWEEP_INTERVAL_SECONDS", 60)
     CELERY = celery_settings(os.environ.get("BROKER_URL", "amqp://guest:guest@127.0.0.1:5672//"),
-                             STAGE_SOFT_TIME_LIMIT)
+                             STAGE_SOFT_TIME_LIMIT, SWEEP_INTERVAL_SECONDS)
 
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     CACHE_TYPE = "anb.cache.JSONRedisCache"
@@ -166,7 +183,16 @@ class Config:
     VIDEO_MIN_SECONDS = env_float("VIDEO_MIN_SECONDS", 20)
     VIDEO_MAX_SECONDS = env_float("VIDEO_MAX_SECONDS", 60)
     VIDEO_MIN_SHORT_SIDE = env_int("VIDEO_MIN_SHORT_SIDE", 1080)
+    #: Sane upper limits (4K UHD, 60 fps): beyond them one upload would hold a worker for minutes.
+    VIDEO_MAX_LONG_SIDE = env_int("VIDEO_MAX_LONG_SIDE", 3840)
+    VIDEO_MAX_FRAME_RATE = env_float("VIDEO_MAX_FRAME_RATE", 60)
     PROCESSED_MAX_SECONDS = env_float("PROCESSED_MAX_SECONDS", 30)
+    #: An upload's file is deleted by the sweeper if its row is not committed within this time (a crash).
+    UPLOAD_GRACE_SECONDS = env_int("UPLOAD_GRACE_SECONDS", 3600)
+    #: The sweeper (Celery beat, every SWEEP_INTERVAL_SECONDS) re-publishes a video that has not moved for
+    #: SWEEP_STUCK_AFTER_SECONDS (longer than a stage's hard time limit), at most SWEEP_MAX_ATTEMPTS times.
+    SWEEP_STUCK_AFTER_SECONDS = env_int("SWEEP_STUCK_AFTER_SECONDS", 900)
+    SWEEP_MAX_ATTEMPTS = env_int("SWEEP_MAX_ATTEMPTS", 3)
 
     API_TITLE = "ANB Rising Stars Showcase API"
     API_VERSION = "1.0"
@@ -218,6 +244,8 @@ class TestingConfig(DevelopmentConfig):
     VIDEO_MIN_SECONDS = 2
     VIDEO_MAX_SECONDS = 20
     VIDEO_MIN_SHORT_SIDE = 240
+    VIDEO_MAX_LONG_SIDE = 1280
+    VIDEO_MAX_FRAME_RATE = 60
     PROCESSED_MAX_SECONDS = 3
 
 

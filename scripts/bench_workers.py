@@ -151,7 +151,7 @@ def cleanup(owner) -> None:
 
     storage = get_storage()
     for video in db.session.execute(db.select(Video).where(Video.owner_id == owner.id)).scalars():
-        for key in keys.video_keys(video.original_key, video.processed_key, video.id):
+        for key in keys.video_keys(video.original_key, video.id):
             storage.delete(key)
     db.session.delete(owner)
     db.session.commit()

@@ -44,10 +44,37 @@ find_python313() {
 # Every file whose change changes what make_virtualenv installs (setuptools reads setup.cfg too).
 INSTALL_INPUTS=(requirements.txt requirements-dev.txt pyproject.toml setup.cfg)
 
+# The system user that runs the services must be able to run the interpreter too. One inside /root (pyenv)
+# is out of its reach: it is copied once to $SHARED_PYTHON, and its libpython found via LD_LIBRARY_PATH
+# (the pyenv build's RUNPATH points into /root).
+SHARED_PYTHON=/opt/anb-python3.13
+if [ -x "$SHARED_PYTHON/bin/python3.13" ]; then
+  export LD_LIBRARY_PATH=$SHARED_PYTHON/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+fi
+
+reachable_python313() {
+  local found prefix
+  found=$(find_python313)
+  if runuser -u nobody -- "$found" -c '' 2>/dev/null; then echo "$found"; return; fi
+  if [ ! -x "$SHARED_PYTHON/bin/python3.13" ]; then
+    prefix=$(PYENV_VERSION=3.13.0 "$found" -c 'import sys; print(sys.base_prefix)')
+    say "Copying Python 3.13 from $prefix to $SHARED_PYTHON, where the system user can run it" >&2
+    rm -rf "$SHARED_PYTHON.part" && cp -a "$prefix" "$SHARED_PYTHON.part" && mv "$SHARED_PYTHON.part" "$SHARED_PYTHON"
+    export LD_LIBRARY_PATH=$SHARED_PYTHON/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  fi
+  echo "$SHARED_PYTHON/bin/python3.13"
+}
+
 make_virtualenv() {
+  local python
+  python=$(reachable_python313)
+  if [ -x "$PY" ] && ! grep -qx "home = $(dirname "$python")" "$VENV/pyvenv.cfg"; then
+    say "Re-creating .venv on $python (the system user could not run the old one)"
+    rm -rf "$VENV"
+  fi
   if [ ! -x "$PY" ]; then
     say "Creating the Python 3.13 virtualenv in .venv"
-    PYENV_VERSION=3.13.0 "$(find_python313)" -m venv "$VENV"
+    PYENV_VERSION=3.13.0 "$python" -m venv "$VENV"
   fi
   # One venv for running, testing and benchmarking: the pinned requirements with the dev tools, and the
   # project itself in editable mode, so that scripts import anb, tasks and config from anywhere.
@@ -120,6 +147,51 @@ ALTER USER '$2'@'localhost' IDENTIFIED BY '$3';
 GRANT ALL PRIVILEGES ON \`$1\`.* TO '$2'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`$1\`.* TO '$2'@'localhost';
 SQL
+}
+
+# create_app_database NAME APP_USER APP_PASSWORD MIGRATOR_USER MIGRATOR_PASSWORD: the system's database, an
+# account for the app with row privileges only, and one for migrations (scripts/up's flask db upgrade) that
+# may change the schema. Passwords are (re)set from .env every time.
+create_app_database() {
+  local host
+  mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS \`$1\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
+  for host in 127.0.0.1 localhost; do
+    mariadb -uroot <<SQL
+CREATE USER IF NOT EXISTS '$2'@'$host' IDENTIFIED BY '$3';
+ALTER USER '$2'@'$host' IDENTIFIED BY '$3';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM '$2'@'$host';
+GRANT SELECT, INSERT, UPDATE, DELETE ON \`$1\`.* TO '$2'@'$host';
+CREATE USER IF NOT EXISTS '$4'@'$host' IDENTIFIED BY '$5';
+ALTER USER '$4'@'$host' IDENTIFIED BY '$5';
+GRANT ALL PRIVILEGES ON \`$1\`.* TO '$4'@'$host';
+SQL
+  done
+}
+
+# create_broker_account USER PASSWORD VHOST: the system's own RabbitMQ user, allowed only in its vhost.
+create_broker_account() {
+  rabbitmqctl -q list_vhosts | grep -qx "$3" || rabbitmqctl -q add_vhost "$3"
+  if rabbitmqctl -q list_users | cut -f1 | grep -qx "$1"; then
+    rabbitmqctl -q change_password "$1" "$2"
+  else
+    rabbitmqctl -q add_user "$1" "$2"
+  fi
+  rabbitmqctl -q set_permissions -p "$3" "$1" '.*' '.*' '.*'
+}
+
+# dead_letter_policy VHOST: RabbitMQ moves the pipeline queues' rejected jobs to the dead-letter exchange
+# (a policy, not queue arguments: those cannot change on queues that already exist). Values from config.
+dead_letter_policy() {
+  local name pattern definition
+  read -r name pattern definition < <(cd "$ROOT" && "$PY" -c 'import json; from config import DEAD_LETTER_POLICY as p
+print(p["name"], p["pattern"], json.dumps(p["definition"], separators=(",", ":")))')
+  rabbitmqctl -q set_policy -p "$1" --apply-to queues "$name" "$pattern" "$definition" >/dev/null
+}
+
+# system_user NAME: the unprivileged account every long-lived process of the system runs as.
+system_user() {
+  id -u "$1" >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent \
+    --shell /usr/sbin/nologin "$1"
 }
 
 # create_vhost NAME: a RabbitMQ virtual host for guest, so test queues never meet the running system's.

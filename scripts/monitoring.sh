@@ -1,28 +1,12 @@
-# Prometheus, the host's node exporter, the Celery workers' metrics exporter and RabbitMQ's Prometheus
-# plugin: started by scripts/up once the API answers, stopped by scripts/down. Sourced after lib.sh.
+# Monitoring: RabbitMQ's Prometheus plugin and the configuration of Prometheus, which supervisord runs with
+# the host's node exporter and the Celery workers' metrics exporter (config/supervisord.conf). Sourced after
+# lib.sh by scripts/up (prepare_monitoring) and scripts/test (check_prometheus_rules).
 # Everything listens on 127.0.0.1 only; none of it goes through the public Nginx site.
 
 PROMETHEUS_ADDR=127.0.0.1:9090
 NODE_EXPORTER_ADDR=127.0.0.1:9100
 API_METRICS_ADDR=${API_METRICS_BIND:-127.0.0.1:9101}     # served by the gunicorn master (gunicorn.conf.py)
 WORKER_METRICS_ADDR=127.0.0.1:9102
-
-# The Celery workers' multiprocess files (celery_worker.py writes them there), summed on one port.
-start_worker_metrics() {
-  running "$VAR/run/worker-metrics.pid" && return
-  say "Starting the Celery workers' metrics exporter on $WORKER_METRICS_ADDR"
-  nohup "$PY" -m anb.observability.exporter --bind "$WORKER_METRICS_ADDR" \
-    --dir "${PROMETHEUS_MULTIPROC_DIR:-$VAR/metrics/celery}" >> "$VAR/log/worker-metrics.log" 2>&1 &
-  echo $! > "$VAR/run/worker-metrics.pid"
-}
-
-start_node_exporter() {
-  running "$VAR/run/node-exporter.pid" && return
-  say "Starting prometheus-node-exporter on $NODE_EXPORTER_ADDR"
-  nohup prometheus-node-exporter --web.listen-address="$NODE_EXPORTER_ADDR" --no-collector.systemd \
-    >> "$VAR/log/node-exporter.log" 2>&1 &
-  echo $! > "$VAR/run/node-exporter.pid"
-}
 
 # The plugin listens on all interfaces unless told otherwise: rabbitmq.conf says so for the next start of
 # RabbitMQ, and the running node's listener is moved to loopback now.
@@ -43,7 +27,9 @@ render_prometheus_config() {
   mkdir -p "$media"
   mount=$(df --output=target "$media" | tail -n 1)
   sed -e "s|@ROOT@|$ROOT|g" -e "s|@MEDIA_MOUNT@|$mount|g" -e "s|@API_METRICS@|$API_METRICS_ADDR|g" \
-    -e "s|@WORKER_METRICS@|$WORKER_METRICS_ADDR|g" "$ROOT/config/prometheus/prometheus.yml.template" > "$1"
+    -e "s|@WORKER_METRICS@|$WORKER_METRICS_ADDR|g" -e "s|@FLOWER_PORT@|${FLOWER_PORT:-5555}|g" \
+    -e "s|@FLOWER_PASSWORD_FILE@|$VAR/prometheus/flower.password|g" -e "s|@BROKER_VHOST@|${BROKER_VHOST:-/}|g" \
+    "$ROOT/config/prometheus/prometheus.yml.template" > "$1"
 }
 
 # The rules and the rendered configuration load, and every alert fires on its made-up series (scripts/test).
@@ -55,35 +41,17 @@ check_prometheus_rules() {
   promtool test rules "$ROOT/config/prometheus/tests/alerts_test.yml"
 }
 
-start_prometheus() {
-  local config=$VAR/prometheus/prometheus.yml
-  mkdir -p "$VAR/prometheus/data"
-  render_prometheus_config "$config"
-  promtool check config --syntax-only "$config" >/dev/null || die "invalid Prometheus configuration: $config"
-  if running "$VAR/run/prometheus.pid"; then
-    say "Reloading Prometheus"; kill -HUP "$(cat "$VAR/run/prometheus.pid")"; return
-  fi
-  say "Starting Prometheus on $PROMETHEUS_ADDR"
-  nohup prometheus --config.file="$config" --storage.tsdb.path="$VAR/prometheus/data" \
-    --storage.tsdb.retention.time=30d --web.listen-address="$PROMETHEUS_ADDR" \
-    >> "$VAR/log/prometheus.log" 2>&1 &
-  echo $! > "$VAR/run/prometheus.pid"
-}
-
-start_monitoring() {
+# prepare_monitoring: what the supervised Prometheus, node exporter and workers' exporter need before
+# supervisord starts them (config/supervisord.conf): the RabbitMQ plugin, folders the system user owns,
+# and the rendered configuration (with Flower's password in a file only that user reads).
+prepare_monitoring() {
   enable_rabbitmq_metrics
-  start_worker_metrics
-  start_node_exporter
-  start_prometheus
-  wait_for 30 "The Celery workers' metrics exporter" port_open "${WORKER_METRICS_ADDR##*:}"
-  wait_for 30 prometheus-node-exporter port_open "${NODE_EXPORTER_ADDR##*:}"
-  wait_for 60 Prometheus curl -sf "http://$PROMETHEUS_ADDR/-/ready"
-}
-
-stop_monitoring() {
-  stop Prometheus "$VAR/run/prometheus.pid"
-  stop prometheus-node-exporter "$VAR/run/node-exporter.pid"
-  stop "the Celery workers' metrics exporter" "$VAR/run/worker-metrics.pid"
+  mkdir -p "$VAR/prometheus/data" "$VAR/metrics/api" "$VAR/metrics/celery"
+  (umask 077; printf '%s' "${FLOWER_PASSWORD:-}" > "$VAR/prometheus/flower.password")
+  render_prometheus_config "$VAR/prometheus/prometheus.yml"
+  promtool check config --syntax-only "$VAR/prometheus/prometheus.yml" >/dev/null \
+    || die "invalid Prometheus configuration: $VAR/prometheus/prometheus.yml"
+  chown -R "$ANB_USER:" "$VAR/prometheus" "$VAR/metrics"
 }
 
 monitoring_urls() {

@@ -15,25 +15,11 @@ from anb.media.tools import FFMPEG, FFPROBE
 FIT_SECONDS = 3.0
 
 
-def make_audio_only(path: Path, seconds: float) -> Path:
-    """An MP4 container holding only an AAC track."""
-    subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
-                    "-i", f"sine=frequency=440:duration={seconds}", "-c:a", "aac", str(path)], check=True)
-    return path
-
-
 def make_webm(path: Path, seconds: float) -> Path:
     """A real video in a WebM container (which an .mp4 name does not make an MP4)."""
     subprocess.run([FFMPEG, "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi",
                     "-i", f"testsrc2=size=640x360:rate=30:duration={seconds}", "-c:v", "libvpx",
                     "-deadline", "realtime", "-cpu-used", "8", "-f", "webm", str(path)], check=True)
-    return path
-
-
-def truncated_copy(source: Path, path: Path, fraction: float = 0.5) -> Path:
-    """The first ``fraction`` of ``source``'s bytes: an upload cut off half way."""
-    data = source.read_bytes()
-    path.write_bytes(data[: int(len(data) * fraction)])
     return path
 
 

@@ -17,14 +17,14 @@ from sqlalchemy import inspect, text
 
 from anb import create_app
 from anb.extensions import cache, db
-from anb.media.synthetic import make_clip
+from anb.media.synthetic import make_audio_only, make_clip, truncated_copy
 from anb.models import Base, Role, User, Video, VideoStatus
 from anb.observability.logs import restyle
 from anb.security import hash_password
 from anb.storage import get_storage
 from anb.videos import keys, processing
 from config import TestingConfig
-from tests.clips import make_audio_only, make_webm, truncated_copy
+from tests.clips import make_webm
 from tests.helpers import PASSWORD, bearer
 from tests.worker import Worker
 
@@ -146,6 +146,18 @@ def make_video(app: Flask) -> Callable[..., Video]:
 
 
 @pytest.fixture
+def uploaded(app: Flask, user: User, clips: dict[str, Path]) -> Video:
+    """A stored upload of the valid 4 s clip, not yet processed."""
+    video = Video(owner=user, title="Solo", original_key=keys.original_key())
+    target = Path(app.config["MEDIA_ROOT"]) / video.original_key
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(clips["valid"], target)
+    db.session.add(video)
+    db.session.commit()
+    return video
+
+
+@pytest.fixture
 def auth_headers(user: User) -> dict[str, str]:
     """Authorization headers for ``user``."""
     return bearer(user)
@@ -181,7 +193,7 @@ def worker(tmp_path_factory) -> Iterator[Worker]:
     celery = create_app(TestingConfig).extensions["celery"]
     celery.control.purge()
     folder = tmp_path_factory.mktemp("worker")
-    running = Worker(folder / "worker.log", folder / "metrics")
+    running = Worker(folder / "worker.log", metrics_dir=folder / "metrics")
     running.start()
     yield running
     running.stop()

@@ -11,12 +11,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 
 from anb.counters import Mismatch, counter_mismatches
 from anb.extensions import db
@@ -85,6 +87,20 @@ class DatabaseDown(TestingConfig):
     """The testing config with MariaDB on a port where nothing listens."""
 
     SQLALCHEMY_DATABASE_URI = mysql_url("anb_test", "anb_test", "anb_test").replace(":3306/", ":1/")
+
+
+def through_proxy(port: int, *, database: bool = False, broker: bool = False) -> type[TestingConfig]:
+    """The testing config with MariaDB and/or RabbitMQ reached through a proxy on ``port``."""
+    settings = {}
+    if database:
+        url = make_url(TestingConfig.SQLALCHEMY_DATABASE_URI).set(port=port)
+        settings["SQLALCHEMY_DATABASE_URI"] = url.render_as_string(hide_password=False)
+    if broker:
+        parts = urlsplit(TestingConfig.CELERY["broker_url"])
+        netloc = f"{parts.netloc.rsplit(':', 1)[0]}:{port}"
+        settings["CELERY"] = celery_settings(urlunsplit(parts._replace(netloc=netloc)),
+                                             TestingConfig.STAGE_SOFT_TIME_LIMIT)
+    return type("ThroughProxy", (TestingConfig,), settings)
 
 
 class BrokerDown(TestingConfig):

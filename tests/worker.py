@@ -10,9 +10,11 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
+
 from anb.extensions import db
 from anb.models import Video, VideoStatus
-from config import PIPELINE_QUEUES
+from config import MAINTENANCE_QUEUE, PIPELINE_QUEUES
 
 ROOT = Path(__file__).resolve().parent.parent
 FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
@@ -21,24 +23,30 @@ FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
 class Worker:
     """``celery worker`` on every pipeline queue, with the testing config, in its own process group."""
 
-    def __init__(self, log_path: Path, metrics_dir: Path) -> None:
+    def __init__(self, log_path: Path, env: dict[str, str] | None = None,
+                 metrics_dir: Path | None = None) -> None:
         self.log_path = log_path
-        self.metrics_dir = metrics_dir
+        self.env = env or {}
+        self.metrics_dir = metrics_dir or log_path.parent / "metrics"
         self.process: subprocess.Popen | None = None
+        self.starts = 0  # the log is appended to: each start waits for its own "ready."
 
     def start(self) -> None:
         """Start the worker and wait until it consumes."""
         self.metrics_dir.mkdir(parents=True, exist_ok=True)
-        env = {**os.environ, "ANB_ENV": "testing", "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir)}
+        env = {**os.environ, "ANB_ENV": "testing", "PROMETHEUS_MULTIPROC_DIR": str(self.metrics_dir),
+               **self.env}
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("a")
+        self.starts += 1
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker", "-Q", ",".join(PIPELINE_QUEUES),
+            [sys.executable, "-m", "celery", "-A", "celery_worker", "worker",
+             "-Q", ",".join((*PIPELINE_QUEUES, MAINTENANCE_QUEUE)),
              "-c", "1", "--without-mingle", "--without-gossip", "-n", f"test-{time.monotonic_ns()}@%h",
              "--loglevel", "INFO"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
-        while "ready." not in self.log_path.read_text():
+        while self.log_path.read_text().count("ready.") < self.starts:
             if self.process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the test worker did not start; see {self.log_path}")
             time.sleep(0.1)
@@ -48,6 +56,12 @@ class Worker:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
+
+    def kill_pool_child(self) -> None:
+        """SIGKILL the pool process running the task, and what it started, leaving the worker itself."""
+        for child in psutil.Process(self.process.pid).children():
+            for process in (*child.children(recursive=True), child):
+                process.kill()
 
     def stop(self) -> None:
         """Warm shutdown: let the current task finish."""

@@ -112,7 +112,7 @@ class Me(MethodView):
         """Perfil del usuario autenticado, con sus votos y su posición en el ranking global y de su ciudad."""
         return current_user
 
-    @blp.arguments(ProfileUpdateSchema)
+    @blp.arguments(ProfileUpdateSchema, required=False)
     @blp.response(200, ProfileSchema)
     @blp.doc(security=[{"bearerAuth": []}])
     def patch(self, changes: dict):

@@ -15,8 +15,9 @@ class SignupSchema(BaseSchema):
     first_name = text_field(100)
     last_name = text_field(100)
     email = EmailField(required=True)
-    password1 = text_field(MAX_PASSWORD_LENGTH)
-    password2 = text_field(MAX_PASSWORD_LENGTH)
+    # minLength documents the rule passwords_agree checks (with its own message, on password1).
+    password1 = text_field(MAX_PASSWORD_LENGTH, metadata={"minLength": MIN_PASSWORD_LENGTH})
+    password2 = text_field(MAX_PASSWORD_LENGTH, metadata={"minLength": MIN_PASSWORD_LENGTH})
     city = text_field(120)
     country = text_field(120)
 

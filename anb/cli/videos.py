@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from anb.admin import videos as admin_videos
 from anb.cli.options import by_option, reason_option
 from anb.extensions import db
 from anb.models import Video, VideoStatus
-from anb.videos import processing, service
+from anb.videos import deadletters, processing, service
 
 videos_cli = AppGroup("videos", help="Inspect and reprocess videos.")
 
@@ -29,16 +30,37 @@ def list_videos(status: str | None, limit: int) -> None:
 
 
 @videos_cli.command("retry")
-@click.argument("video_id", type=int)
-def retry(video_id: int) -> None:
-    """Run the processing chain again for a failed or stuck video."""
-    video = db.session.get(Video, video_id)
-    if video is None:
-        raise click.ClickException(f"No video {video_id}.")
-    if video.status in (VideoStatus.PROCESSED, VideoStatus.REMOVED):
-        raise click.ClickException(f"Video {video_id} is {video.status.value}; it is not run again.")
-    service.reprocess(video)
-    click.echo(f"Video {video_id} queued again (task {video.task_id}).")
+@click.argument("video_id", type=int, required=False)
+@click.option("--all-failed", is_flag=True, help="Replay every failed video instead of one.")
+def retry(video_id: int | None, all_failed: bool) -> None:
+    """Run the processing chain again for a failed or stuck video (or every failed one), and remove their
+    jobs from the dead-letter queue."""
+    if (video_id is None) == (not all_failed):
+        raise click.UsageError("Give a VIDEO_ID or --all-failed (one of them).")
+    if all_failed:
+        videos = list(db.session.execute(db.select(Video).where(Video.status == VideoStatus.FAILED)
+                                         .order_by(Video.id)).scalars())
+    else:
+        video = db.session.get(Video, video_id)
+        if video is None:
+            raise click.ClickException(f"No video {video_id}.")
+        if video.status in (VideoStatus.PROCESSED, VideoStatus.REMOVED):
+            raise click.ClickException(f"Video {video_id} is {video.status.value}; it is not run again.")
+        videos = [video]
+    for video in videos:
+        service.reprocess(video)
+        click.echo(f"Video {video.id} queued again (task {video.task_id}).")
+    removed = deadletters.discard(current_app.extensions["celery"], [video.id for video in videos])
+    click.echo(f"{len(videos)} video(s) replayed; {len(removed)} dead letter(s) removed.")
+
+
+@videos_cli.command("dead-letters")
+def dead_letters() -> None:
+    """List the stage jobs waiting in the dead-letter queue (task, video, queue it died in)."""
+    letters = deadletters.pending(current_app.extensions["celery"])
+    for letter in letters:
+        click.echo(f"{letter.video_id}\t{letter.task}\t{letter.queue or '-'}")
+    click.echo(f"{len(letters)} dead letter(s).")
 
 
 @videos_cli.command("takedown")

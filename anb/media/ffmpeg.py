@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import tempfile
@@ -12,9 +13,12 @@ from pathlib import Path
 
 from anb.media.probe import MediaError, probe
 from anb.media.tools import FFMPEG
+from anb.storage import StorageFull
 
 FFMPEG_TIMEOUT_SECONDS = 600
 #: ffmpeg messages that mean the input itself cannot be read or decoded.
+#: What ffmpeg says when its output's disk is full.
+NO_SPACE_FAULT = "No space left on device"
 INPUT_FAULTS = ("Invalid data found when processing input", "moov atom not found", "partial file",
                 "matches no streams", "does not contain any stream")
 UNREADABLE_INPUT = "No se pudo procesar el video: el archivo está dañado o no es un video válido."
@@ -60,6 +64,8 @@ def raise_for_failure(error: FFmpegError, src: Path) -> None:
         raise MediaError(str(exc) or UNREADABLE_INPUT) from error
     if any(fault in error.stderr for fault in INPUT_FAULTS):
         raise MediaError(UNREADABLE_INPUT) from error
+    if NO_SPACE_FAULT in error.stderr:
+        raise StorageFull(errno.ENOSPC, "no room for ffmpeg's output") from error
     raise error
 
 

@@ -28,6 +28,8 @@ class MediaInfo:
     height: int
     duration: float
     has_audio: bool
+    #: Average frames a second (0 when the file does not say).
+    frame_rate: float = 0.0
 
     @property
     def short_side(self) -> int:
@@ -52,6 +54,7 @@ def probe(path: Path) -> MediaInfo:
         height=height,
         duration=duration,
         has_audio=any(s.get("codec_type") == "audio" for s in streams),
+        frame_rate=_frame_rate(video),
     )
 
 
@@ -95,6 +98,19 @@ def _duration(container: dict, video: dict) -> float:
         if seconds > 0:
             return seconds
     raise MediaError("No se pudo determinar la duración del video.")
+
+
+def _frame_rate(video: dict) -> float:
+    """The average frame rate ("30000/1001"), falling back to the nominal one."""
+    for value in (video.get("avg_frame_rate"), video.get("r_frame_rate")):
+        numerator, _, denominator = str(value or "").partition("/")
+        try:
+            rate = float(numerator) / float(denominator or 1)
+        except (ValueError, ZeroDivisionError):
+            continue
+        if rate > 0:
+            return rate
+    return 0.0
 
 
 def _display_size(video: dict) -> tuple[int, int]:

@@ -38,6 +38,7 @@ class Video(Base):
         Index("ix_videos_owner_status_processed", "owner_id", "status", "processed_at"),
         # Catalogue search: accent- and case-insensitive through the table's utf8mb4_unicode_ci collation.
         Index("ix_videos_title_ft", "title", mysql_prefix="FULLTEXT"),
+        Index("ix_videos_status_progress", "status", "progress_at"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 
@@ -58,6 +59,11 @@ class Video(Base):
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=now_utc)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     votes_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: Which chain owns the video: each re-publication by the sweeper or an operator supersedes the last,
+    #: whose stages then stop (a stage is never run twice concurrently). Bounded by SWEEP_MAX_ATTEMPTS.
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: When the chain (or the sweeper's claim) last moved it; the sweeper re-publishes what stays still.
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=now_utc)
 
     owner: Mapped[User] = relationship(lazy="joined", innerjoin=True)
 

@@ -24,12 +24,16 @@ def processed_key(video_id: int) -> str:
 
 def poster_key(video_id: int) -> str:
     """Where the poster frame of a video lives: beside its processed file, served the same way."""
-    return f"processed/{video_id}.jpg"
+    return f"{PROCESSED_PREFIX}{video_id}.jpg"
 
 
-def work_prefix(video_id: int) -> str:
-    """The prefix of a video's intermediates, removed as a whole when its chain ends."""
-    return f"{WORK_PREFIX}{video_id}/"
+def work_prefix(video_id: int, attempt: int | None = None) -> str:
+    """The prefix of a video's intermediates (of one attempt's chain if given), removed as a whole.
+
+    Each attempt has its own folder, so a superseded chain's stage still running never writes over, or
+    cleans up, the files of the chain that replaced it.
+    """
+    return f"{WORK_PREFIX}{video_id}/" if attempt is None else f"{WORK_PREFIX}{video_id}/{attempt}/"
 
 
 def work_video_id(key: str) -> int | None:
@@ -38,11 +42,11 @@ def work_video_id(key: str) -> int | None:
     return int(folder) if folder.isascii() and folder.isdigit() else None
 
 
-def work_key(video_id: int, name: str) -> str:
-    """One intermediate file of a video's chain."""
-    return f"{work_prefix(video_id)}{name}"
+def work_key(video_id: int, attempt: int, name: str) -> str:
+    """One intermediate file of attempt ``attempt`` of a video's chain."""
+    return f"{work_prefix(video_id, attempt)}{name}"
 
 
-def video_keys(original: str, processed: str | None, video_id: int, poster: str | None = None) -> list[str]:
-    """Every key a video may occupy, for deleting all of it."""
-    return [key for key in (original, processed, poster, work_prefix(video_id)) if key]
+def video_keys(original: str, video_id: int) -> list[str]:
+    """Every key a video may occupy (its published files even before publication), for deleting all of it."""
+    return [original, processed_key(video_id), poster_key(video_id), work_prefix(video_id)]

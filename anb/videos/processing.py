@@ -1,37 +1,67 @@
-"""What the pipeline records on a video as it moves through the stages (called by the Celery tasks)."""
+"""What the pipeline records on a video as it moves through the stages (called by the Celery tasks).
+
+Every change happens on the row read with a lock, so it excludes ``service.delete`` and the sweeper. A job
+carries the ``attempt`` of the chain it belongs to; a chain superseded by a newer attempt (the sweeper's or
+an operator's re-publication) stops at its next step and changes nothing.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from anb.extensions import db
+from anb.lookups import lock_video
 from anb.models import User, Video, VideoEvent, VideoStatus, now_utc
 from anb.observability.metrics import UPLOAD_TO_PROCESSED, VIDEOS_FINISHED
+from anb.storage import get_storage
+from anb.videos import keys
+
+#: States a chain never leaves: published, failed, or published and then taken down by an admin.
+FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED, VideoStatus.REMOVED)
+#: States that came out of a published video: a late failure of an older chain never overwrites them.
+PUBLISHED_ONCE = (VideoStatus.PROCESSED, VideoStatus.REMOVED)
 
 
-def start_stage(video_id: int, stage: str) -> bool:
-    """Record that ``stage`` is running; False if the video is gone or already finished (nothing to do)."""
-    video = db.session.get(Video, video_id, with_for_update=True)
-    if video is None or video.status in (VideoStatus.PROCESSED, VideoStatus.FAILED):
+def _current(video: Video | None, attempt: int | None) -> bool:
+    """Whether the chain of ``attempt`` still owns ``video`` (None: any chain, for seeding and tests)."""
+    return video is not None and (attempt is None or video.attempts == attempt)
+
+
+def start_stage(video_id: int, stage: str, attempt: int | None = None) -> bool:
+    """Record that ``stage`` is running; False if the video is gone, finished or owned by a newer chain."""
+    video = lock_video(video_id)
+    if not _current(video, attempt) or video.status in FINISHED:
         db.session.rollback()
         return False
-    video.status = VideoStatus.PROCESSING
-    video.processing_stage = stage
+    video.status, video.processing_stage, video.progress_at = VideoStatus.PROCESSING, stage, now_utc()
     db.session.commit()
     return True
 
 
-def mark_processed(video_id: int, processed_key: str, poster_key: str | None = None) -> bool:
-    """Publish the video (and its poster frame, if any) for voting; False if it was deleted meanwhile."""
-    video = db.session.get(Video, video_id, with_for_update=True)
-    if video is None:
+def mark_processed(video_id: int, processed_key: str, attempt: int | None = None,
+                   source_key: str | None = None, poster_source: str | None = None) -> bool:
+    """Publish the video for voting: move ``source_key`` (if given and still there) to ``processed_key``, and
+    ``poster_source`` to the poster's place, and mark it processed, all under the row's lock. False if the
+    video is gone or a newer chain owns it."""
+    video = lock_video(video_id)
+    if not _current(video, attempt):
         db.session.rollback()
         return False
-    if video.status == VideoStatus.PROCESSED:  # a redelivered finalize: already counted
+    if video.status in PUBLISHED_ONCE:  # a redelivered finalize: already counted
         db.session.commit()
         return True
+    storage = get_storage()
+    poster_key = keys.poster_key(video_id)
+    for source, public in ((source_key, processed_key), (poster_source, poster_key)):
+        if source is not None and storage.exists(source):
+            with storage.local_path(source) as made:
+                storage.save(public, made)
+    if not storage.exists(processed_key):
+        db.session.rollback()
+        raise FileNotFoundError(f"video {video_id}: neither {source_key} nor {processed_key} exists")
     video.status, video.processing_stage, video.error = VideoStatus.PROCESSED, None, None
-    video.processed_key, video.poster_key, video.processed_at = processed_key, poster_key, now_utc()
+    video.processed_key, video.processed_at = processed_key, now_utc()
+    video.poster_key = poster_key if poster_source is not None and storage.exists(poster_key) else None
     db.session.execute(db.update(User).where(User.id == video.owner_id)
                        .values(processed_videos=User.processed_videos + 1))
     waited = (video.processed_at - video.uploaded_at).total_seconds()
@@ -41,16 +71,20 @@ def mark_processed(video_id: int, processed_key: str, poster_key: str | None = N
     return True
 
 
-def mark_failed(video_id: int, error: str) -> bool:
-    """Record that the chain gave up, with a message the player can read; False if the video is gone."""
-    video = db.session.get(Video, video_id, with_for_update=True)
-    failing = video is not None and video.status not in (VideoStatus.PROCESSED, VideoStatus.FAILED)
-    if video is not None and video.status != VideoStatus.PROCESSED:
-        video.status, video.error = VideoStatus.FAILED, error[:2000]
+def mark_failed(video_id: int, error: str, attempt: int | None = None) -> bool:
+    """Record that the chain gave up, with a message the player can read; False if the video is gone or a
+    newer chain owns it (then that chain decides)."""
+    video = lock_video(video_id)
+    if not _current(video, attempt):
+        db.session.rollback()
+        return False
+    failing = video.status not in (*PUBLISHED_ONCE, VideoStatus.FAILED)
+    if video.status not in PUBLISHED_ONCE:
+        video.status, video.error, video.progress_at = VideoStatus.FAILED, error[:2000], now_utc()
     db.session.commit()
     if failing:
         VIDEOS_FINISHED.labels(VideoStatus.FAILED.value).inc()
-    return video is not None
+    return True
 
 
 def record_event(video_id: int, stage: str, *, host: str, request_id: str | None, task_id: str | None = None,

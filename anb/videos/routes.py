@@ -19,9 +19,8 @@ from anb.storage import get_storage
 from anb.videos import service
 from anb.videos.schemas import (
     DeleteResponseSchema,
-    UploadFileSchema,
-    UploadFormSchema,
     UploadResponseSchema,
+    UploadSchema,
     VideoDetailSchema,
     VideoSummarySchema,
 )
@@ -75,16 +74,16 @@ def upload_body(view: Callable) -> Callable:
 class Upload(MethodView):
     decorators = [upload_body, jwt_required()]
 
-    @blp.arguments(UploadFormSchema, location="form")
-    @blp.arguments(UploadFileSchema, location="files")
+    @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, UploadResponseSchema)
     @blp.alt_response(400, description="Archivo o título inválido")
     @blp.alt_response(503, description="El sistema de procesamiento no está disponible")
+    @blp.alt_response(507, description="No hay espacio de almacenamiento")
     @blp.doc(security=SECURITY)
-    def post(self, form: dict, files: dict):
+    def post(self, body: dict):
         """Subir un video (MP4, 20–60 s, ≥ 1080p, ≤ 100 MB); se procesa en segundo plano."""
         try:
-            video = service.upload(current_user, form["title"], files["video_file"].stream,
+            video = service.upload(current_user, body["title"], body["video_file"].stream,
                                    request_id=requestid.current())
         except InvalidUpload as invalid:
             abort(400, message=str(invalid))

@@ -8,15 +8,10 @@ from marshmallow import fields
 from anb.schemas import REQUIRED, BaseSchema, processed_url, text_field
 
 
-class UploadFormSchema(BaseSchema):
-    """The multipart text field of an upload."""
+class UploadSchema(BaseSchema):
+    """An upload's multipart body: its title and its file (one schema, so both are documented)."""
 
     title = text_field(200)
-
-
-class UploadFileSchema(BaseSchema):
-    """The multipart file field of an upload."""
-
     video_file = Upload(required=True, error_messages={"required": REQUIRED})
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import logging
 import socket
+from datetime import timedelta
 from typing import BinaryIO
 
+from flask import current_app
+
 from anb.extensions import db
-from anb.lookups import find_video
-from anb.models import User, Video, VideoStatus
+from anb.lookups import find_video, lock_video
+from anb.models import PendingDeletion, User, Video, VideoStatus, now_utc
 from anb.models.video_event import SUCCEEDED
 from anb.observability.metrics import UPLOADS
 from anb.storage import get_storage
@@ -31,20 +34,29 @@ def upload(owner: User, title: str, stream: BinaryIO, request_id: str | None = N
     """Store and validate the file, commit the row, then publish the processing chain.
 
     Raises InvalidUpload for a bad file and the broker's OperationalError when RabbitMQ is unreachable;
-    either way no row and no file are left behind. ``request_id`` starts the video's timeline.
+    either way no row and no file are left behind. The file is journaled for deletion (due after
+    UPLOAD_GRACE_SECONDS) before it is written, and the journal entry goes in the transaction that commits
+    the row: a crash at any point leaves either a video that owns the file or a deletion the sweeper does.
+    ``request_id`` starts the video's timeline.
     """
     storage = get_storage()
     original_key = keys.original_key()
-    size = storage.save(original_key, stream)
+    grace = timedelta(seconds=current_app.config["UPLOAD_GRACE_SECONDS"])
+    intent = PendingDeletion(key=original_key, due_at=now_utc() + grace)
+    db.session.add(intent)
+    db.session.commit()
     try:
+        size = storage.save(original_key, stream)
         with storage.local_path(original_key) as path:
             validate_video(path, size)
         video = Video(owner=owner, title=title, original_key=original_key)
         db.session.add(video)
+        db.session.delete(intent)
         db.session.commit()
     except BaseException as exc:
         db.session.rollback()
         storage.delete(original_key)
+        _forget_deletions([original_key])
         if isinstance(exc, InvalidUpload):
             UPLOADS.labels("refused", exc.reason).inc()
         raise
@@ -63,10 +75,13 @@ def upload(owner: User, title: str, stream: BinaryIO, request_id: str | None = N
 
 
 def reprocess(video: Video) -> None:
-    """Start the chain again from the kept original (after a failure or a lost job)."""
+    """Start a new chain from the kept original (after a failure or a lost job); any older chain of the
+    video stops at its next stage."""
+    video = lock_video(video.id)
     video.status, video.processing_stage, video.error = VideoStatus.UPLOADED, None, None
+    video.attempts, video.progress_at = video.attempts + 1, now_utc()
     db.session.commit()
-    video.task_id = pipeline.start(video.id, video.original_key)
+    video.task_id = pipeline.start(video.id, video.original_key, video.attempts)
     db.session.commit()
 
 
@@ -86,17 +101,58 @@ def owned_video(video_id: str, owner: User) -> Video | None:
 
 
 def delete(video: Video) -> None:
-    """Delete a video that is not yet published; a chain still running on it stops at its next stage."""
-    if video.status == VideoStatus.PROCESSED:
+    """Delete a video that is not yet published; a chain still running on it stops at its next stage.
+
+    The status is checked on the row read afresh under a lock held until the deletion commits, so the
+    chain's ``mark_processed`` (which takes the same lock) happens wholly before or wholly after it.
+    """
+    locked = lock_video(video.id)
+    if locked is None:
+        db.session.rollback()
+        return
+    if locked.status == VideoStatus.PROCESSED:
+        db.session.rollback()
         raise NotDeletable(video.id)
-    remove(video)
+    remove(locked)
 
 
 def remove(video: Video) -> None:
-    """Delete the row, then the original, the processed file and any intermediates."""
-    stored = keys.video_keys(video.original_key, video.processed_key, video.id, video.poster_key)
+    """Delete the row and journal its files in one transaction, then delete the files and the journal.
+
+    A crash after the commit leaves journal entries, which the sweeper (``purge_due_deletions``) finishes.
+    """
+    stored = keys.video_keys(video.original_key, video.id)
+    db.session.add_all(PendingDeletion(key=key) for key in stored)
     db.session.delete(video)
     db.session.commit()
     storage = get_storage()
     for key in stored:
         storage.delete(key)
+    _forget_deletions(stored)
+
+
+def purge_due_deletions(limit: int = 500) -> int:
+    """Delete the files of every journaled deletion that is due, then their entries; returns how many.
+
+    Safe to run at any time and concurrently (deleting a missing file is fine); the sweeper calls it, and
+    so can ``flask media gc``.
+    """
+    due = db.session.execute(db.select(PendingDeletion.id, PendingDeletion.key)
+                             .where(PendingDeletion.due_at <= now_utc())
+                             .order_by(PendingDeletion.id).limit(limit)).all()
+    db.session.rollback()
+    storage = get_storage()
+    for _, key in due:
+        storage.delete(key)
+    if due:
+        done = [row_id for row_id, _ in due]
+        db.session.execute(db.delete(PendingDeletion).where(PendingDeletion.id.in_(done)))
+        db.session.commit()
+    return len(due)
+
+
+def _forget_deletions(done: list[str]) -> None:
+    """Drop the journal entries of files already deleted."""
+    if done:
+        db.session.execute(db.delete(PendingDeletion).where(PendingDeletion.key.in_(done)))
+        db.session.commit()

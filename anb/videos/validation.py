@@ -46,3 +46,10 @@ def _check_limits(info: MediaInfo) -> None:
     if info.short_side < config["VIDEO_MIN_SHORT_SIDE"]:
         raise InvalidUpload(f"La resolución mínima es {config['VIDEO_MIN_SHORT_SIDE']}p "
                             f"(el video es {info.width}x{info.height}).", "resolution")
+    # Beyond these one upload would hold a worker for minutes: refused before anything is queued.
+    if max(info.width, info.height) > config["VIDEO_MAX_LONG_SIDE"]:
+        raise InvalidUpload(f"La resolución máxima es de {config['VIDEO_MAX_LONG_SIDE']} píxeles por lado "
+                            f"(el video es {info.width}x{info.height}).", "resolution")
+    if info.frame_rate > config["VIDEO_MAX_FRAME_RATE"]:
+        raise InvalidUpload(f"La tasa máxima es de {config['VIDEO_MAX_FRAME_RATE']:g} cuadros por segundo "
+                            f"(el video tiene {info.frame_rate:.0f}).", "frame_rate")

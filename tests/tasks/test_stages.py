@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from celery.exceptions import Ignore
 
 from anb.extensions import db
 from anb.media.probe import probe
-from anb.models import Video, VideoStatus
+from anb.models import VideoStatus
 from anb.videos import keys
 from tasks.brand import brand_video
 from tasks.finalize import publish_video
 from tasks.transform import fit_video
 from tasks.trim import trim_video
 from tests.helpers import stored
-
-
-@pytest.fixture
-def uploaded(app, user, clips) -> Video:
-    """A stored upload of the valid 4 s clip, not yet processed."""
-    video = Video(owner=user, title="Solo", original_key=keys.original_key())
-    target = stored(app, video.original_key)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy(clips["valid"], target)
-    db.session.add(video)
-    db.session.commit()
-    return video
 
 
 def test_each_stage_does_its_part_and_records_it(app, uploaded):
@@ -65,7 +51,7 @@ def test_rerunning_a_stage_is_harmless(app, uploaded):
 
     assert second == first
     assert stored(app, second["input"]).stat().st_size == size
-    assert [p.name for p in stored(app, keys.work_prefix(uploaded.id)).iterdir()] == ["trimmed.mp4"]
+    assert [p.name for p in stored(app, keys.work_prefix(uploaded.id, 0)).iterdir()] == ["trimmed.mp4"]
 
 
 def test_a_stage_for_a_deleted_video_stops_the_chain_and_cleans_up(app, uploaded):
@@ -78,3 +64,20 @@ def test_a_stage_for_a_deleted_video_stops_the_chain_and_cleans_up(app, uploaded
         fit_video.run(trimmed)
 
     assert not stored(app, keys.work_prefix(job['video_id'])).exists()
+
+
+def test_a_superseded_chain_stops_without_touching_the_new_one(app, uploaded):
+    old = trim_video.run({"video_id": uploaded.id, "input": uploaded.original_key, "attempt": 0})
+    uploaded.attempts = 1
+    db.session.commit()
+    new = trim_video.run({"video_id": uploaded.id, "input": uploaded.original_key, "attempt": 1})
+
+    with pytest.raises(Ignore):
+        fit_video.run(old)
+    with pytest.raises(Ignore):
+        publish_video.run({**old, "input": keys.work_key(uploaded.id, 0, "branded.mp4")})
+
+    assert not stored(app, keys.work_prefix(uploaded.id, 0)).exists()
+    assert stored(app, new["input"]).is_file()
+    assert (uploaded.status, uploaded.processed_key) == (VideoStatus.PROCESSING, None)
+    assert not stored(app, keys.processed_key(uploaded.id)).exists()

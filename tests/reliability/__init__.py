@@ -1,0 +1,1 @@
+"""Faults: killed, stopped and racing parts, with nothing lost."""
