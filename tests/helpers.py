@@ -132,7 +132,7 @@ class Gunicorn:
         self.process: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
-        for sub in ("run", "log"):
+        for sub in ("run", "log", "app"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         env = {**os.environ, "ANB_ENV": "testing", "ANB_VAR_DIR": str(self.folder),
                "GUNICORN_BIND": self.api_bind, "GUNICORN_WORKERS": str(self.workers),

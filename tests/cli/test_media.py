@@ -24,8 +24,8 @@ def test_gc_deletes_old_orphans_keeps_young_ones_and_reports_missing_files(runne
     processing = make_video(user, VideoStatus.PROCESSING)
     failed = make_video(user, VideoStatus.FAILED)
     storage = get_storage()
-    in_flight = keys.work_key(processing.id, "trimmed.mp4")
-    leftovers = [keys.work_key(failed.id, "trimmed.mp4"), keys.work_key(987654, "branded.mp4"),
+    in_flight = keys.work_key(processing.id, 0, "trimmed.mp4")
+    leftovers = [keys.work_key(failed.id, 0, "trimmed.mp4"), keys.work_key(987654, 0, "branded.mp4"),
                  keys.original_key(), keys.processed_key(987654)]
     young = keys.original_key()
     for key in (in_flight, *leftovers, young):

@@ -23,7 +23,8 @@ from tests.worker import ROOT
 
 CONFIG = ROOT / "config" / "supervisord.conf"
 PROGRAMS = {"redis", "gunicorn", "beat", "flower", "workers:worker-trim", "workers:worker-transform",
-            "workers:worker-brand", "workers:worker-finalize"}
+            "workers:worker-brand", "workers:worker-finalize", "worker-metrics", "node-exporter",
+            "prometheus"}
 
 
 def _free_port() -> int:
@@ -36,14 +37,17 @@ class Supervisor:
     """supervisord and supervisorctl on one var folder."""
 
     def __init__(self, var: Path) -> None:
-        for folder in ("run", "log", "app", "redis"):
+        for folder in ("run", "log", "app", "redis", "metrics/celery", "prometheus"):
             (var / folder).mkdir(parents=True, exist_ok=True)
+        (var / "prometheus" / "prometheus.yml").write_text("scrape_configs: []\n")  # up renders the real one
         self.gunicorn_port = _free_port()
         self.env = {**os.environ, "ANB_ENV": "testing", "ANB_ROOT": str(ROOT), "ANB_VAR": str(var),
                     "ANB_USER": "root", "GUNICORN_BIND": f"127.0.0.1:{self.gunicorn_port}",
                     "GUNICORN_WORKERS": "1", "ANB_VAR_DIR": str(var), "REDIS_PORT": str(_free_port()),
                     "REDIS_PASSWORD": secrets.token_hex(8), "FLOWER_PORT": str(_free_port()),
-                    "FLOWER_BASIC_AUTH": f"anb:{secrets.token_hex(8)}"}
+                    "FLOWER_BASIC_AUTH": f"anb:{secrets.token_hex(8)}",
+                    **{name: f"127.0.0.1:{_free_port()}" for name in ("PROMETHEUS_ADDR", "NODE_EXPORTER_ADDR",
+                                                                     "WORKER_METRICS_ADDR")}}
 
     def ctl(self, *args: str) -> str:
         return subprocess.run([ROOT / ".venv/bin/supervisorctl", "-c", CONFIG, *args], env=self.env,

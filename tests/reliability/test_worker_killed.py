@@ -137,7 +137,7 @@ def test_killed_mid_stage_the_video_is_processed_exactly_once(app, client, auth_
     media = Path(app.config["MEDIA_ROOT"])
     files = sorted(str(path.relative_to(media)) for path in stored_files(app)
                    if not path.is_relative_to(media / "cache"))
-    assert files == sorted([video.original_key, keys.processed_key(video_id)])
+    assert files == sorted([video.original_key, keys.processed_key(video_id), keys.poster_key(video_id)])
     assert not stored(app, keys.work_prefix(video_id)).exists()
     assert os.path.getsize(stored(app, video.processed_key)) > 0
     assert db.session.get(Video, video_id) is not None

@@ -98,7 +98,7 @@ def front_server(_migrated_database: None) -> Iterator[FrontServer]:
     """gunicorn (config/gunicorn.conf.py, testing config) behind Nginx rendered like scripts/up renders it."""
     var = Path(tempfile.mkdtemp(prefix="test-nginx-", dir=ROOT / "var"))
     var.chmod(0o755)  # Nginx's workers (www-data) read the error pages and write temporary bodies here
-    for folder in ("run", "log"):
+    for folder in ("run", "log", "app"):
         (var / folder).mkdir()
     for folder in NGINX_TEMP_DIRS:
         (var / "nginx" / folder).mkdir(parents=True)
