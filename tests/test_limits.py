@@ -31,10 +31,13 @@ def instances(app):
     return first.test_client(), second.test_client()
 
 
-def _signup(client, number: int, address: str):
-    body = {"first_name": "Ana", "last_name": "Ruiz", "email": f"fan{number}@example.com",
+def _signup_body(number: int) -> dict:
+    return {"first_name": "Ana", "last_name": "Ruiz", "email": f"fan{number}@example.com",
             "password1": "s3cret-pass", "password2": "s3cret-pass", "city": "Cali", "country": "Colombia"}
-    return client.post("/api/auth/signup", json=body, environ_base={"REMOTE_ADDR": address})
+
+
+def _signup(client, number: int, address: str):
+    return client.post("/api/auth/signup", json=_signup_body(number), environ_base={"REMOTE_ADDR": address})
 
 
 def _assert_429(response) -> float:
@@ -58,9 +61,20 @@ def test_signups_are_limited_per_address_across_instances_until_the_window_ends(
 
 def test_a_forwarded_for_header_does_not_reset_the_address(instances):
     first, _ = instances
-    statuses = [first.post("/api/auth/signup", json={}, headers={"X-Forwarded-For": f"10.0.0.{n}"},
+    statuses = [first.post("/api/auth/signup", json=_signup_body(n),
+                           headers={"X-Forwarded-For": f"10.0.0.{n}"},
                            environ_base={"REMOTE_ADDR": "203.0.113.9"}).status_code for n in range(3)]
-    assert statuses == [400, 400, 429]
+    assert statuses == [201, 201, 429]
+
+
+def test_malformed_signups_do_not_use_up_the_limit_but_taken_emails_do(instances):
+    first, _ = instances
+    malformed = [first.post("/api/auth/signup", json={"email": "x"},
+                            environ_base={"REMOTE_ADDR": "203.0.113.7"}) for _ in range(4)]
+    assert {response.status_code for response in malformed} == {400}
+    assert _signup(first, 1, "203.0.113.7").status_code == 201
+    assert _signup(first, 1, "203.0.113.7").status_code == 400  # taken: counts, so guessing who is registered
+    _assert_429(_signup(first, 2, "203.0.113.7"))
 
 
 def test_votes_are_limited_per_address_across_accounts_and_instances(instances, user, make_user, make_video):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, g, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_limiter.util import get_remote_address
@@ -29,6 +29,13 @@ DISPOSABLE = "No se aceptan correos de servicios temporales o desechables."
 
 def _signup_limit() -> str:
     return current_app.config["SIGNUP_RATE_LIMIT"]
+
+
+def _signup_reached_the_rules(_response: Response) -> bool:
+    """A sign-up counts against the address's limit once its body was valid: an account made, an email
+    already taken (so guessing who is registered is limited too), a throwaway domain. A malformed form,
+    which costs nothing and reveals nothing, does not use up a phone's allowance."""
+    return g.get("signup_checked", False)
 
 
 def _login_limit() -> str:
@@ -61,7 +68,8 @@ def _login_address_key() -> str:
 
 @blp.route("/signup")
 class Signup(MethodView):
-    decorators = [limiter.limit(_signup_limit, key_func=get_remote_address, methods=["POST"])]
+    decorators = [limiter.limit(_signup_limit, key_func=get_remote_address, methods=["POST"],
+                                deduct_when=_signup_reached_the_rules)]
 
     @blp.arguments(SignupSchema)
     @blp.response(201, SignupResponseSchema)
@@ -69,6 +77,7 @@ class Signup(MethodView):
     @blp.alt_response(429, description="Demasiados registros desde esta dirección")
     def post(self, data: dict):
         """Registrar un jugador."""
+        g.signup_checked = True
         try:
             user = service.register(data["email"], data["password1"], first_name=data["first_name"],
                                     last_name=data["last_name"], city=data["city"], country=data["country"])
