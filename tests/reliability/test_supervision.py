@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import time
 import urllib.request
@@ -19,18 +18,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import free_port
 from tests.worker import ROOT
 
 CONFIG = ROOT / "config" / "supervisord.conf"
 PROGRAMS = {"redis", "gunicorn", "beat", "flower", "workers:worker-trim", "workers:worker-transform",
             "workers:worker-brand", "workers:worker-finalize", "worker-metrics", "node-exporter",
             "prometheus"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Supervisor:
@@ -40,13 +34,14 @@ class Supervisor:
         for folder in ("run", "log", "app", "redis", "metrics/celery", "prometheus"):
             (var / folder).mkdir(parents=True, exist_ok=True)
         (var / "prometheus" / "prometheus.yml").write_text("scrape_configs: []\n")  # up renders the real one
-        self.gunicorn_port = _free_port()
+        self.gunicorn_port = free_port()
         self.env = {**os.environ, "ANB_ENV": "testing", "ANB_ROOT": str(ROOT), "ANB_VAR": str(var),
                     "ANB_USER": "root", "GUNICORN_BIND": f"127.0.0.1:{self.gunicorn_port}",
-                    "GUNICORN_WORKERS": "1", "ANB_VAR_DIR": str(var), "REDIS_PORT": str(_free_port()),
-                    "REDIS_PASSWORD": secrets.token_hex(8), "FLOWER_PORT": str(_free_port()),
+                    "API_METRICS_BIND": f"127.0.0.1:{free_port()}",
+                    "GUNICORN_WORKERS": "1", "ANB_VAR_DIR": str(var), "REDIS_PORT": str(free_port()),
+                    "REDIS_PASSWORD": secrets.token_hex(8), "FLOWER_PORT": str(free_port()),
                     "FLOWER_BASIC_AUTH": f"anb:{secrets.token_hex(8)}",
-                    **{name: f"127.0.0.1:{_free_port()}" for name in ("PROMETHEUS_ADDR", "NODE_EXPORTER_ADDR",
+                    **{name: f"127.0.0.1:{free_port()}" for name in ("PROMETHEUS_ADDR", "NODE_EXPORTER_ADDR",
                                                                      "WORKER_METRICS_ADDR")}}
 
     def ctl(self, *args: str) -> str:
@@ -87,7 +82,8 @@ def supervisor(tmp_path, worker) -> Iterator[Supervisor]:
 
 def test_every_program_runs_and_a_killed_one_comes_back(supervisor, figures):
     before = supervisor.wait(lambda states: set(states) >= PROGRAMS, "not every program started")
-    with urllib.request.urlopen(f"http://127.0.0.1:{supervisor.gunicorn_port}/api/health", timeout=10) as ok:
+    # RUNNING means started; a worker on a loaded machine may need a while longer to import the app.
+    with urllib.request.urlopen(f"http://127.0.0.1:{supervisor.gunicorn_port}/api/health", timeout=90) as ok:
         assert ok.status == 200
 
     os.kill(before["workers:worker-brand"], signal.SIGKILL)

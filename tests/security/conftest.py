@@ -107,6 +107,7 @@ def front_server(_migrated_database: None) -> Iterator[FrontServer]:
     (media_root / "processed").mkdir(parents=True, exist_ok=True)
     api_port, nginx_port = free_port(), free_port()
     env = {**os.environ, "ANB_ENV": "testing", "GUNICORN_BIND": f"127.0.0.1:{api_port}",
+           "API_METRICS_BIND": f"127.0.0.1:{free_port()}", "PROMETHEUS_MULTIPROC_DIR": str(var / "metrics"),
            "ANB_VAR_DIR": str(var), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4"}
     gunicorn = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.conf.py",
                                  "wsgi:app"], cwd=ROOT, env=env)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+import requests
 
 from anb.errors import error_body, upload_too_large_message
 from anb.security import SECURITY_HEADERS
 from config import TestingConfig
-from tests.helpers import bearer
+from tests.helpers import Nginx, bearer, free_port
 
 BIG = 48 * 1024 * 1024
 CHUNK = b"\0" * (1024 * 1024)
@@ -161,3 +162,13 @@ def test_security_headers_once_on_every_answer(front_server, processed_file, pat
 
     for name, value in SECURITY_HEADERS.items():
         assert answer.headers.get(name.lower()) == [value], (name, answer.headers)
+
+
+def test_an_upload_while_the_api_is_down_is_the_json_502_not_an_html_413(app, tmp_path):
+    """Nginx's error page for a dead upstream is an internal request still carrying the upload's body."""
+    with Nginx(tmp_path / "var", f"127.0.0.1:{free_port()}", app.config["MEDIA_ROOT"]) as nginx:
+        answer = requests.post(f"{nginx.url}/api/videos/upload", data=b"\0" * BIG, timeout=60,
+                               headers={"Content-Type": "application/octet-stream"})
+
+    assert answer.status_code == 502
+    assert answer.json() == error_body(502)
