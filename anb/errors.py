@@ -1,6 +1,6 @@
 """The contract's error format, in one place: the body, its default messages, and the handlers that turn
-infrastructure faults (a database or broker out of reach: 503; a full media disk: 507) into JSON instead of
-a bare 500.
+infrastructure faults (a database, broker or object store out of reach: 503; a full media disk: 507) into
+JSON instead of a bare 500.
 
 Nginx's own JSON error pages are made from the same messages.
 """
@@ -16,7 +16,7 @@ from kombu.exceptions import OperationalError as BrokerError
 from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError as DatabaseError
 
-from anb.storage import StorageFull
+from anb.storage import StorageFull, StorageUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,10 @@ REDIS_DOWN_MESSAGE = "El control de solicitudes no está disponible. Intenta de 
 #: The contract's answer to any unacceptable upload file; a more precise reason may follow it.
 UPLOAD_INVALID_MESSAGE = "Error en el archivo (tipo o tamaño inválido)."
 BROKER_DOWN_MESSAGE = "El sistema de procesamiento no está disponible. Intenta de nuevo más tarde."
+STORAGE_DOWN_MESSAGE = "El almacenamiento de videos no está disponible. Intenta de nuevo más tarde."
+#: A stage that gave up because the store stayed out of reach through its retries.
+STORAGE_DOWN_STAGE_MESSAGE = ("El almacenamiento de videos no estuvo disponible para procesar el video. "
+                              "Intenta subirlo de nuevo.")
 
 #: pymysql's "cannot connect", "server has gone away" and "lost connection" codes.
 CONNECTION_ERRORS = {2003, 2006, 2013}
@@ -77,11 +81,12 @@ def upload_too_large_message(max_bytes: int) -> str:
 
 
 def init_error_handlers(app: Flask) -> None:
-    """Register the handlers for a database, broker or Redis that cannot be reached."""
+    """Register the handlers for a database, broker, Redis or object store that cannot be reached."""
     app.register_error_handler(DatabaseError, _database_error)
     app.register_error_handler(BrokerError, _broker_unavailable)
     app.register_error_handler(RedisError, _redis_unavailable)
     app.register_error_handler(StorageFull, _storage_full)
+    app.register_error_handler(StorageUnavailable, _storage_unavailable)
 
 
 def _database_error(error: DatabaseError):
@@ -102,6 +107,13 @@ def _redis_unavailable(error: RedisError):
     """Rate limits live in Redis: without it, limited endpoints (login, votes) fail closed."""
     log.error("redis unavailable: %s", error)
     return error_body(503, REDIS_DOWN_MESSAGE), 503
+
+
+def _storage_unavailable(error: StorageUnavailable):
+    log.error("media storage unavailable: %s", error)
+    return error_body(503, STORAGE_DOWN_MESSAGE), 503
+
+
 def _storage_full(error: StorageFull):
     log.error("media storage full: %s", error)
     return error_body(507), 507

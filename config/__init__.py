@@ -173,6 +173,29 @@ class Config:
     MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", ROOT / "var" / "media"))
     MEDIA_URL = os.environ.get("MEDIA_URL", "/media")
     STATIC_ASSETS = ROOT / "static"
+    #: Where media live: ``local`` (MEDIA_ROOT, served by Nginx; one machine) or ``s3`` (an S3-compatible
+    #: bucket shared by every host; clients get presigned URLs). See docs/scale-out.md.
+    STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local")
+    #: The store's address (empty: AWS itself); clients fetch presigned URLs from it, so they must reach it.
+    S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL", "")
+    S3_BUCKET = os.environ.get("S3_BUCKET", "")
+    S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+    #: Empty: boto3's usual credential chain (AWS_* variables, an instance role).
+    S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID", "")
+    S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY", "")
+    #: ``path`` (bucket in the path) works with any S3-compatible server; ``virtual`` for AWS's newest rules.
+    S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+    #: Lifetime of the presigned URL of a processed file or poster (public media), in seconds.
+    S3_URL_SECONDS = env_int("S3_URL_SECONDS", 3600)
+    #: Lifetime of the presigned URL an owner is redirected to for an original: followed at once.
+    S3_PRIVATE_URL_SECONDS = env_int("S3_PRIVATE_URL_SECONDS", 60)
+    #: Files above the threshold go up in parts of the chunk size (S3's minimum part is 5 MiB), at most
+    #: S3_MAX_CONCURRENCY parts at a time and in memory.
+    S3_MULTIPART_THRESHOLD_BYTES = env_int("S3_MULTIPART_THRESHOLD_BYTES", 8 * 1024 * 1024)
+    S3_MULTIPART_CHUNK_BYTES = env_int("S3_MULTIPART_CHUNK_BYTES", 8 * 1024 * 1024)
+    S3_MAX_CONCURRENCY = env_int("S3_MAX_CONCURRENCY", 4)
+    S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 3)
+    S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 30)
     MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 100 * 1024 * 1024)
     #: The multipart envelope around an upload's file (boundaries, part headers, the title).
     UPLOAD_ENVELOPE_BYTES = 1024 * 1024

@@ -14,9 +14,10 @@ from pathlib import Path
 from celery.exceptions import Ignore, SoftTimeLimitExceeded
 from sqlalchemy.exc import OperationalError
 
+from anb.errors import STORAGE_DOWN_STAGE_MESSAGE
 from anb.media.ffmpeg import FFmpegError
 from anb.media.probe import MediaError
-from anb.storage import StorageFull, get_storage
+from anb.storage import StorageFull, StorageUnavailable, get_storage
 from anb.videos import keys, processing
 from tasks import tracing  # noqa: F401  (records every stage attempt: metrics and the video's timeline)
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 FRIENDLY_ERRORS = {
     SoftTimeLimitExceeded: "El procesamiento excedió el tiempo límite.",
     StorageFull: "No hubo espacio de almacenamiento para procesar el video. Intenta subirlo de nuevo.",
+    StorageUnavailable: STORAGE_DOWN_STAGE_MESSAGE,
 }
 INTERNAL_ERROR = "Error interno al procesar el video. Intenta subirlo de nuevo."
 
@@ -51,10 +53,11 @@ def on_stage_failure(task, exc: BaseException, task_id: str, args: tuple, kwargs
             log.info("video %s is gone or superseded; its chain stopped at %s", video_id, task.name)
 
 
-#: Options of every stage task: transient faults retried with backoff, bad media failing at once
+#: Options of every stage task: transient faults (the database, ffmpeg, the disk, the object store) retried
+#: with backoff, bad media failing at once
 #: (acks_late and reject_on_worker_lost come from the Celery config, for every task).
 STAGE_OPTIONS = {
-    "autoretry_for": (OperationalError, FFmpegError, OSError),
+    "autoretry_for": (OperationalError, FFmpegError, OSError, StorageUnavailable),
     "retry_backoff": 2,
     "retry_backoff_max": 60,
     "retry_jitter": True,

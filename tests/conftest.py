@@ -25,12 +25,14 @@ from anb.storage import get_storage
 from anb.videos import keys, processing
 from config import TestingConfig
 from tests.clips import make_webm
-from tests.helpers import PASSWORD, bearer
+from tests.helpers import PASSWORD, S3Server, bearer
 from tests.worker import Worker
 
-#: What must never appear in a log line: the test password, any argon2 hash, any JWT, the keys.
+#: What must never appear in a log line: the test password, any argon2 hash, any JWT, the keys (the S3
+#: test server's secret key included).
 SECRETS = re.compile("|".join(re.escape(secret) for secret in (
-    PASSWORD, TestingConfig.SECRET_KEY, TestingConfig.JWT_SECRET_KEY)) + r"|\$argon2id?\$|eyJhbGciOi")
+    PASSWORD, TestingConfig.SECRET_KEY, TestingConfig.JWT_SECRET_KEY, S3Server.SECRET_KEY))
+    + r"|\$argon2id?\$|eyJhbGciOi")
 
 
 @pytest.fixture(scope="session", autouse=True)

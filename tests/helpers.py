@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import boto3
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
@@ -211,3 +212,59 @@ def counted_queries() -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+class S3Server:
+    """moto's standalone S3-compatible server over HTTP on a free loopback port (in-memory: every bucket
+    goes with it), for the storage backend's tests; ``settings`` are the app's S3_* settings for a bucket."""
+
+    ACCESS_KEY, SECRET_KEY, REGION = "anb-test-key", "anb-test-secret", "us-east-1"
+
+    def __init__(self, log_path: Path) -> None:
+        self.log_path = log_path
+        self.url = f"http://127.0.0.1:{free_port()}"
+        self.process: subprocess.Popen | None = None
+
+    def __enter__(self) -> S3Server:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("a") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", self.url.rsplit(":", 1)[1]],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not self._answers():
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"the S3 test server did not start; see {self.log_path}")
+            time.sleep(0.2)
+        return self
+
+    def _answers(self) -> bool:
+        try:
+            return requests.get(f"{self.url}/moto-api/", timeout=2).ok
+        except requests.RequestException:
+            return False
+
+    def __exit__(self, *_exc) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+    def settings(self, bucket: str, **overrides) -> dict:
+        """The app config (names as in config.Config) of the s3 backend on ``bucket`` of this server."""
+        return {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": self.url, "S3_BUCKET": bucket,
+                "S3_REGION": self.REGION, "S3_ACCESS_KEY_ID": self.ACCESS_KEY,
+                "S3_SECRET_ACCESS_KEY": self.SECRET_KEY, **overrides}
+
+    def environment(self, bucket: str) -> dict[str, str]:
+        """The same settings as environment variables, for a worker process."""
+        return {name: str(value) for name, value in self.settings(bucket).items()}
+
+    def create_bucket(self, bucket: str) -> None:
+        """Make ``bucket`` (the operator's job in a deployment)."""
+        boto3.client("s3", endpoint_url=self.url, region_name=self.REGION, aws_access_key_id=self.ACCESS_KEY,
+                     aws_secret_access_key=self.SECRET_KEY).create_bucket(Bucket=bucket)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import Response, current_app, request
+from flask import Response, current_app, redirect, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, jwt_required
 from flask_smorest import abort
@@ -77,7 +77,7 @@ class Upload(MethodView):
     @blp.arguments(UploadSchema, location="multipart")
     @blp.response(201, UploadResponseSchema)
     @blp.alt_response(400, description="Archivo o título inválido")
-    @blp.alt_response(503, description="El sistema de procesamiento no está disponible")
+    @blp.alt_response(503, description="El sistema de procesamiento o el almacenamiento no está disponible")
     @blp.alt_response(507, description="No hay espacio de almacenamiento")
     @blp.doc(security=SECURITY)
     def post(self, body: dict):
@@ -132,11 +132,15 @@ class VideoItem(MethodView):
 class Original(MethodView):
     decorators = [jwt_required()]
 
-    @blp.response(200, description="El archivo original (lo entrega Nginx)")
+    @blp.response(200, description="El archivo original (lo entrega Nginx, almacenamiento local)")
+    @blp.alt_response(302, description="Redirección a una URL firmada de corta duración (almacenamiento S3)")
     @blp.doc(security=SECURITY)
     def get(self, video_id: str):
         """Descargar el original de uno de mis videos."""
         video = _owned_or_abort(video_id)
+        download = get_storage().private_download(video.original_key)
+        if not download.internal:
+            return redirect(download.url, 302)
         response = Response(status=200, mimetype="video/mp4")
-        response.headers["X-Accel-Redirect"] = get_storage().url(video.original_key)
+        response.headers["X-Accel-Redirect"] = download.url
         return response

@@ -1,74 +1,20 @@
-"""Where media files live. Callers speak in keys ("original/ab12.mp4"); a backend decides what a key is.
+"""The local backend: files under a media root on this machine's disk, which Nginx serves.
 
-The local backend keeps files under a media root that Nginx serves; an object-storage backend would
-implement the same methods and be picked in ``get_storage`` without touching any caller.
+Right for one machine; several hosts would need a shared disk, which is what the s3 backend avoids.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import shutil
 import tempfile
-from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import BinaryIO
 
-from flask import current_app
-
-#: The errors of a disk (or quota) that has no room left.
-NO_SPACE = (errno.ENOSPC, errno.EDQUOT)
-
-
-class StorageFull(OSError):
-    """The media storage has no room left: nothing was stored (the upload gets a 507, a stage retries)."""
-
-
-@dataclass(frozen=True)
-class StoredFile:
-    """A stored key with its size and when it was last written."""
-
-    key: str
-    size: int
-    modified: datetime
-
-
-class Storage(ABC):
-    """The operations the app and the workers need on stored media."""
-
-    @abstractmethod
-    def save(self, key: str, source: Path | BinaryIO) -> int:
-        """Store ``source`` (a file to move in, or a stream to copy) under ``key``; return its size."""
-
-    @abstractmethod
-    def url(self, key: str) -> str:
-        """The URL the web server serves ``key`` under (relative to the API host)."""
-
-    @abstractmethod
-    def delete(self, key: str) -> None:
-        """Remove ``key`` (or, for a key ending in "/", everything under it); missing is fine."""
-
-    @abstractmethod
-    def exists(self, key: str) -> bool:
-        """Whether ``key`` is stored."""
-
-    @abstractmethod
-    def list(self, prefix: str) -> Iterator[StoredFile]:
-        """Every stored key under ``prefix`` (e.g. "original/"), for audits such as ``flask media gc``."""
-
-    @contextmanager
-    @abstractmethod
-    def local_path(self, key: str) -> Iterator[Path]:
-        """A local file holding ``key``'s content, for tools such as ffmpeg that need a path."""
-
-    @contextmanager
-    @abstractmethod
-    def output_path(self, key: str) -> Iterator[Path]:
-        """A local path to write; what is there when the block ends is stored under ``key``."""
+from anb.storage.base import NO_SPACE, Download, Storage, StorageFull, StoredFile
 
 
 class LocalStorage(Storage):
@@ -111,6 +57,10 @@ class LocalStorage(Storage):
     def url(self, key: str) -> str:
         return f"{self.url_prefix}/{key}"
 
+    def private_download(self, key: str) -> Download:
+        """Nginx's internal location for ``key``: the app answers with X-Accel-Redirect to it."""
+        return Download(self.url(key), internal=True)
+
     def delete(self, key: str) -> None:
         target = self.path(key)
         if key.endswith("/"):
@@ -151,12 +101,3 @@ class LocalStorage(Storage):
         target = self.path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
         yield target
-
-
-def get_storage() -> Storage:
-    """The storage of the current app, made once per app."""
-    storage = current_app.extensions.get("storage")
-    if storage is None:
-        storage = LocalStorage(current_app.config["MEDIA_ROOT"], current_app.config["MEDIA_URL"])
-        current_app.extensions["storage"] = storage
-    return storage
