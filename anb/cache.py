@@ -1,13 +1,20 @@
 """The Redis cache backend, storing JSON instead of pickle: a value read back can only be data, so whoever
-can write an ``anb:*`` key in Redis still cannot make the app run code (cachelib's default unpickles)."""
+can write an ``anb:*`` key in Redis still cannot make the app run code (cachelib's default unpickles); and
+the prepared public bodies (``prepared_json``): responses stored as final bytes, with stampede protection."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
+import redis
+from flask import current_app
 from flask_caching.backends.rediscache import RedisCache
+
+from anb.extensions import cache
 
 log = logging.getLogger(__name__)
 
@@ -33,3 +40,75 @@ class JSONRedisCache(RedisCache):
     """flask-caching's RedisCache with the JSON serializer (CACHE_TYPE = "anb.cache.JSONRedisCache")."""
 
     serializer = JSONSerializer()
+
+    def get_bytes(self, key: str) -> bytes | None:
+        """The raw stored bytes (no deserialisation): a prepared response body."""
+        return self._read_client.get(f"{self._get_prefix()}{key}")
+
+    def set_bytes(self, key: str, value: bytes, seconds: float) -> None:
+        """Store raw bytes for ``seconds`` (millisecond precision)."""
+        self._write_client.set(f"{self._get_prefix()}{key}", value, px=max(1, int(seconds * 1000)))
+
+    def claim(self, key: str, seconds: float) -> bool:
+        """Take a short lock (SET NX PX); False if someone else holds it."""
+        return bool(self._write_client.set(f"{self._get_prefix()}{key}", b"1", nx=True,
+                                           px=max(1, int(seconds * 1000))))
+
+    def delete_matching(self, pattern: str) -> None:
+        """Remove every key under the prefix that matches ``pattern`` (SCAN, never KEYS)."""
+        names = list(self._write_client.scan_iter(match=f"{self._get_prefix()}{pattern}", count=500))
+        if names:
+            self._write_client.unlink(*names)
+
+
+#: While one process rebuilds an expired body, the others serve the previous one this much longer.
+STALE_SECONDS = 5.0
+#: The rebuild lock expires by itself if its holder dies.
+REBUILD_LOCK_SECONDS = 1.0
+
+
+def prepared_json(key: str, build: Callable[[], Any], fresh_seconds: float) -> bytes:
+    """The JSON response body for ``key``, as stored bytes: a hit is one Redis GET and no serialisation.
+
+    On a miss one caller (a Redis lock) runs ``build`` and stores the body, serialised exactly as the app's
+    JSON responses are; the others meanwhile serve the previous body (kept STALE_SECONDS longer), so an
+    expiry never sends every worker to the database at once. A body is thus at most ``fresh_seconds`` plus
+    one rebuild old. If Redis fails, the body is built and served uncached.
+    """
+    backend = cache.cache
+    fresh_key, stale_key, lock_key = f"prepared:{key}", f"prepared-stale:{key}", f"prepared-lock:{key}"
+    rebuilding = False
+    try:
+        body = backend.get_bytes(fresh_key)
+        if body is not None:
+            return body
+        rebuilding = backend.claim(lock_key, REBUILD_LOCK_SECONDS)
+        if not rebuilding and (body := backend.get_bytes(stale_key)) is not None:
+            return body
+        body = _serialised(build())
+        backend.set_bytes(fresh_key, body, fresh_seconds)
+        backend.set_bytes(stale_key, body, fresh_seconds + STALE_SECONDS)
+        return body
+    except redis.RedisError as exc:
+        log.warning("cache: serving %s uncached: %s", key, exc)
+        return _serialised(build())
+    finally:
+        if rebuilding:
+            backend.delete(lock_key)
+
+
+def forget_prepared(kind: str) -> None:
+    """Drop every prepared body of one kind (e.g. ``ranking`` once the final ranking is frozen)."""
+    for prefix in ("prepared", "prepared-stale"):
+        cache.cache.delete_matching(f"{prefix}:{kind}:*")
+
+
+def prepared_key(kind: str, *parts: Any) -> str:
+    """A bounded key for one prepared body: its kind and a digest of what selects it."""
+    digest = hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode("utf-8")).hexdigest()[:32]
+    return f"{kind}:{digest}"
+
+
+def _serialised(data: Any) -> bytes:
+    """The bytes the app's JSON response for ``data`` carries (what flask-smorest would send)."""
+    return current_app.json.response(data).get_data()

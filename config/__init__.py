@@ -112,6 +112,8 @@ class Config:
                              STAGE_SOFT_TIME_LIMIT, SWEEP_INTERVAL_SECONDS)
 
     REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+    #: GET /api/health reuses its checks this long (per process): polling never opens a connection per call.
+    HEALTH_CACHE_SECONDS = env_float("HEALTH_CACHE_SECONDS", 2.0)
     CACHE_TYPE = "anb.cache.JSONRedisCache"
     #: Only the ranking is cached: one second keeps a vote visible within the contract's two.
     CACHE_DEFAULT_TIMEOUT = env_int("RANKING_CACHE_SECONDS", 1)
@@ -261,6 +263,8 @@ class TestingConfig(DevelopmentConfig):
     MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", ROOT / "var" / "test-media"))
     REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     RATELIMIT_ENABLED = False
+    #: Each test sees an outage at once (tests/health sets its own value to prove the reuse).
+    HEALTH_CACHE_SECONDS = 0.0
     PROXY_FIX_HOPS = 0
     ARGON2_TIME_COST = 1
     ARGON2_MEMORY_COST_KIB = 8192

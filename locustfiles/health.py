@@ -1,4 +1,5 @@
-"""Capacity of GET /api/health through Nginx (checks MariaDB and RabbitMQ on every call)."""
+"""Capacity of GET /api/health through Nginx (its MariaDB, RabbitMQ and Redis checks are reused for
+HEALTH_CACHE_SECONDS per API process)."""
 
 from locust import task
 

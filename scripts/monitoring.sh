@@ -3,11 +3,12 @@
 # lib.sh by scripts/up (prepare_monitoring) and scripts/test (check_prometheus_rules).
 # Everything listens on 127.0.0.1 only; none of it goes through the public Nginx site.
 
-# Exported: config/supervisord.conf reads them.
-export PROMETHEUS_ADDR=127.0.0.1:9090
-export NODE_EXPORTER_ADDR=127.0.0.1:9100
+# Exported: config/supervisord.conf reads them. Each can be moved by the environment (scripts/up keeps them
+# in .env) for a second stack on one machine.
+export PROMETHEUS_ADDR=${PROMETHEUS_ADDR:-127.0.0.1:9090}
+export NODE_EXPORTER_ADDR=${NODE_EXPORTER_ADDR:-127.0.0.1:9100}
 export API_METRICS_ADDR=${API_METRICS_BIND:-127.0.0.1:9101}  # served by the gunicorn master (gunicorn.conf.py)
-export WORKER_METRICS_ADDR=127.0.0.1:9102
+export WORKER_METRICS_ADDR=${WORKER_METRICS_ADDR:-127.0.0.1:9102}
 
 # The plugin listens on all interfaces unless told otherwise: rabbitmq.conf says so for the next start of
 # RabbitMQ, and the running node's listener is moved to loopback now.

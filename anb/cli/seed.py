@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
-from anb.cli.seeding import CITIES, SeedPlan, production_refused, seed
+from anb.cli.seeding import CITIES, SeedPlan, insert_load_accounts, production_refused, seed
 from anb.counters import counter_mismatches, table_counts
 from anb.extensions import db
 
@@ -44,6 +45,31 @@ def seed_ranking(players: int, videos: int, votes: int, jury_share: float, citie
         except ValueError as exc:
             raise click.ClickException(str(exc)) from None
     click.echo(f"seeded in {time.perf_counter() - started:.1f} s")
+
+
+@seed_cli.command("accounts")
+@click.option("--count", default=2_000, show_default=True, help="Player accounts to create.")
+@click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True,
+              help="File to write their emails to, one a line (locustfiles read it: LOAD_ACCOUNTS).")
+@click.option("--cities", help="Comma-separated cities (default: 16 Colombian cities).")
+@click.option("--batch", default=20_000, show_default=True, help="Rows per INSERT and commit.")
+@click.option("--seed", "rng_seed", default=2026, show_default=True, help="Same seed, same names and cities.")
+@click.option("--yes-i-mean-production", "confirmed", is_flag=True,
+              help="Allow running with ANB_ENV=production (it inserts fake accounts).")
+def seed_accounts(count: int, out: str, cities: str | None, batch: int, rng_seed: int,
+                  confirmed: bool) -> None:
+    """Create player accounts for a load test (password: the seed password) and list their emails."""
+    if production_refused(confirmed):
+        raise click.ClickException("ANB_ENV is production: this inserts fake accounts. "
+                                   "Add --yes-i-mean-production if that is really what you want.")
+    with db.engine.connect() as connection:
+        try:
+            emails = insert_load_accounts(connection, count, _parse_cities(cities), batch, rng_seed)
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from None
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).write_text("".join(f"{email}\n" for email in emails))
+    click.echo(f"{len(emails):,} accounts written to {out}")
 
 
 @seed_cli.command("verify")

@@ -203,6 +203,17 @@ def insert_users(connection: Connection, plan: SeedPlan, rng: random.Random,
     return SeededUsers(ids, [user_id for user_id in ids if user_id not in jury], signed_up)
 
 
+def insert_load_accounts(connection: Connection, count: int, cities: Sequence[str], batch: int,
+                         rng_seed: int) -> list[str]:
+    """``count`` players (no videos, no votes) for a load test to log in as, with SEED_PASSWORD; their
+    emails. Made here, not by the swarm, so sign-up cost does not distort the measured reads."""
+    plan = SeedPlan(count, 0, 0, 0.0, tuple(cities), batch, rng_seed)
+    check_plan(plan)
+    users = insert_users(connection, plan, random.Random(rng_seed), hash_password(SEED_PASSWORD))
+    emails = select(User.email).where(User.id.between(users.ids[0], users.ids[-1])).order_by(User.id)
+    return list(connection.execute(emails).scalars())
+
+
 def seed_email(first: str, last: str, user_id: int) -> str:
     """An ASCII address unique by id, e.g. maria.jose.garcia.munoz.17@seed.anb.example."""
     name = unicodedata.normalize("NFKD", f"{first} {last}").encode("ascii", "ignore").decode()

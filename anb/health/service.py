@@ -1,11 +1,14 @@
-"""Checks of the services the API cannot work without."""
+"""Checks of the services the API cannot work without, and the short-lived memory of their result."""
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from dataclasses import dataclass, field
 
 import redis
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import text
 
 from anb.extensions import db
@@ -46,3 +49,25 @@ def redis_ok() -> bool:
     except Exception as exc:  # any failure means "down" to a health check
         log.warning("health: redis check failed: %s", exc)
         return False
+
+
+@dataclass
+class _Remembered:
+    """The last readiness result of this process, and when it was taken."""
+
+    parts: dict[str, bool] = field(default_factory=dict)
+    taken_at: float = float("-inf")
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def readiness(app: Flask) -> dict[str, bool]:
+    """Whether each service answers, checked at most once per HEALTH_CACHE_SECONDS in this process: a load
+    balancer polling readiness must not open a broker connection per call (a gthread worker's threads share
+    one check; each gunicorn worker keeps its own)."""
+    remembered = app.extensions.setdefault("anb_readiness", _Remembered())
+    max_age = app.config["HEALTH_CACHE_SECONDS"]
+    with remembered.lock:
+        if time.monotonic() - remembered.taken_at >= max_age:
+            remembered.parts = {"database": database_ok(), "broker": broker_ok(), "cache": redis_ok()}
+            remembered.taken_at = time.monotonic()
+        return dict(remembered.parts)

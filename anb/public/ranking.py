@@ -1,11 +1,13 @@
-"""The ranking: players by votes, read off per-player counters through covering indexes, cached briefly;
-once frozen (``flask ranking freeze`` after the last voting window), read from the snapshot instead."""
+"""The ranking: players by votes, read off per-player counters through covering indexes (the route serves
+it as a prepared body, rebuilt at most once a second); once frozen (``flask ranking freeze`` after the last
+voting window), read from the snapshot instead."""
 
 from __future__ import annotations
 
 from sqlalchemy import and_, func, literal, or_, select
 
-from anb.extensions import cache, db
+from anb.cache import forget_prepared
+from anb.extensions import db
 from anb.models import GLOBAL_SCOPE, RankingSnapshot, User
 
 RANKING_COLUMNS = {None: User.total_votes, "public": User.public_votes, "jury": User.jury_votes}
@@ -17,9 +19,8 @@ class AlreadyFrozen(Exception):
     """The final ranking was frozen before: it never moves again."""
 
 
-@cache.memoize()
 def ranking(offset: int, limit: int, city: str | None = None, voter: str | None = None) -> list[dict]:
-    """A page of players by votes (ties: earlier signup), read off the indexed counters, cached briefly."""
+    """A page of players by votes (ties: earlier signup), read off the indexed counters."""
     if is_frozen():
         return _frozen_page(offset, limit, city, voter)
     votes = RANKING_COLUMNS[voter]
@@ -94,5 +95,5 @@ def freeze() -> int:
             written += db.session.execute(db.insert(RankingSnapshot).from_select(
                 ["voter", "scope", "position", "user_id", "username", "city", "votes"], lines)).rowcount
     db.session.commit()
-    cache.delete_memoized(ranking)
+    forget_prepared("ranking")
     return written

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import current_user, get_jwt_identity, jwt_required
 from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from anb.api import Blueprint
+from anb.cache import prepared_json, prepared_key
 from anb.errors import QUERY_MESSAGE
 from anb.extensions import limiter
 from anb.lookups import VideoNotFound, parse_id, published_video
@@ -50,6 +51,13 @@ def _viewer_id() -> int | None:
     return current_user.id if current_user else None
 
 
+def _prepared(kind: str, selection: tuple, build, headers: dict | None = None) -> Response:
+    """A public read answered from its prepared JSON body (the same bytes the schema would give), rebuilt
+    at most once per CACHE_DEFAULT_TIMEOUT seconds (RANKING_CACHE_SECONDS)."""
+    body = prepared_json(prepared_key(kind, *selection), build, current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    return Response(body, 200, headers, mimetype="application/json")
+
+
 @blp.route("/videos")
 class Catalogue(MethodView):
     decorators = [jwt_required(optional=True)]
@@ -58,10 +66,17 @@ class Catalogue(MethodView):
     @blp.response(200, PublicVideoSchema(many=True))
     @blp.alt_response(400, description="Parámetro inválido en la consulta")
     def get(self, args: dict):
-        """Videos publicados para votación: recientes o por votos, por ciudad, jugador o palabras."""
+        """Videos publicados para votación: recientes o por votos, por ciudad, jugador o palabras.
+
+        La primera página anónima (por ciudad y orden, sin búsqueda) puede tener hasta un segundo."""
+        viewer_id = _viewer_id()
+        if viewer_id is None and args["page"] == 1 and not {"q", "player_id"} & args.keys():
+            selection = (args["page_size"], args.get("city"), args["sort"])
+            return _prepared("catalogue", selection, lambda: PublicVideoSchema(many=True).dump(
+                catalogue(0, args["page_size"], args.get("city"), sort=args["sort"])))
         try:
             return catalogue(PageArgsSchema.offset(args), args["page_size"], args.get("city"),
-                             sort=args["sort"], text=args.get("q"), viewer_id=_viewer_id(),
+                             sort=args["sort"], text=args.get("q"), viewer_id=viewer_id,
                              player_id=parse_id(args["player_id"]) if "player_id" in args else None)
         except NoSearchableWords:
             abort(400, message=QUERY_MESSAGE,
@@ -149,6 +164,7 @@ class Rankings(MethodView):
         """Ranking de jugadores por votos (público, jurado o ambos), con filtro por ciudad.
 
         Tras la última ventana de votación es el ranking final (cabecera `X-Ranking-Final: true`)."""
-        rows = ranking(PageArgsSchema.offset(args), args["page_size"], args.get("city"), args.get("voter"))
+        selection = (PageArgsSchema.offset(args), args["page_size"], args.get("city"), args.get("voter"))
         headers = {"X-Ranking-Final": "true"} if voting_over(configured_windows()) else {}
-        return rows, 200, headers
+        return _prepared("ranking", selection,
+                         lambda: RankingEntrySchema(many=True).dump(ranking(*selection)), headers)

@@ -1,5 +1,6 @@
 """``flask seed``: bulk fake data whose counters equal a recount, and the check that says so."""
 
+from anb.cli.seeding import SEED_PASSWORD
 from anb.extensions import db
 from anb.models import Role, User, Video, VideoStatus, Vote
 from anb.videos import processing
@@ -145,3 +146,24 @@ def test_reset_also_empties_the_timelines_of_the_videos_it_drops(runner, user, m
 
     assert result.exit_code == 0, result.output
     assert scalar("SELECT COUNT(*) FROM video_events") == 0
+
+
+def test_load_accounts_are_players_who_can_log_in_with_the_seed_password(runner, client, tmp_path, user):
+    out = tmp_path / "load" / "accounts.txt"
+
+    result = runner.invoke(args=["seed", "accounts", "--count", "7", "--out", str(out), "--batch", "3"])
+
+    assert result.exit_code == 0, result.output
+    emails = out.read_text().splitlines()
+    assert len(set(emails)) == 7 and user.email not in emails
+    assert scalar("SELECT COUNT(*) FROM users WHERE role = 'player'") == 8
+    assert scalar("SELECT COUNT(*) FROM videos") == 0
+    login = client.post("/api/auth/login", json={"email": emails[-1], "password": SEED_PASSWORD})
+    assert login.status_code == 200 and login.get_json()["token_type"] == "Bearer"
+
+
+def test_load_accounts_refuse_a_count_below_two(runner, tmp_path):
+    result = runner.invoke(args=["seed", "accounts", "--count", "1", "--out", str(tmp_path / "a.txt")])
+
+    assert result.exit_code != 0
+    assert not (tmp_path / "a.txt").exists()

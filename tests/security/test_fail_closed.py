@@ -13,8 +13,7 @@ import pytest
 import redis
 
 from anb import create_app
-from anb.extensions import cache, db
-from anb.public.ranking import ranking
+from anb.extensions import cache
 from config import TestingConfig
 from tests.helpers import PASSWORD, bearer, free_port
 
@@ -101,18 +100,21 @@ class Exploit:
         return (os.system, (f"touch {os.environ['ANB_EXPLOIT_MARK']}",))
 
 
-def test_the_cache_stores_json_and_never_unpickles(app, user, make_video, tmp_path, monkeypatch):
+def test_the_cache_stores_json_and_never_unpickles(app, client, user, make_video, tmp_path, monkeypatch):
     make_video(user)
-    first = ranking(0, 20)
-    client = redis.Redis.from_url(app.config["REDIS_URL"])
-    keys = [key for key in client.keys("anb:*") if not key.endswith(b"_memver")]
-    assert keys and all(client.get(key).startswith(b"[") for key in keys)
+    cache.set("probe", {"votes": [1, 2]})
+    first = client.get("/api/public/rankings")
+    redis_client = redis.Redis.from_url(app.config["REDIS_URL"])
+    keys = [key for key in redis_client.keys("anb:*") if b"prepared-lock" not in key]
+    assert len(keys) >= 2 and all(redis_client.get(key)[:1] in (b"[", b"{") for key in keys)
 
     mark = tmp_path / "exploited"
     monkeypatch.setenv("ANB_EXPLOIT_MARK", str(mark))
     for key in keys:
-        client.set(key, b"!" + pickle.dumps(Exploit()))
-    db.session.expire_all()
+        redis_client.set(key, b"!" + pickle.dumps(Exploit()))
 
-    assert ranking(0, 20) == first
+    # A planted value is a miss for the cache's JSON serializer, and a prepared body is served as bytes:
+    # neither is ever unpickled.
+    assert cache.get("probe") is None
+    assert client.get("/api/public/rankings").status_code == first.status_code == 200
     assert not mark.exists()

@@ -1,0 +1,175 @@
+"""Capacity of a running stack (scripts/up), each figure beside its reference in the same run.
+
+1. HTTP ceiling (wrk, same connections and duration for every URL): the reference app of
+   ../shared/bench/ceiling/run.sh (a bare Flask answer and a one-primary-key SELECT, each behind gunicorn and
+   its own Nginx on 127.0.0.1:18080) measured before and after the API's public reads; ratios are against
+   the mean of the two PK-SELECT runs.
+2. The assignment's plans as Locust swarms (locustfiles/plan_*.py, LoadTestShape + pass criteria): headless,
+   with --csv, --csv-full-history and --html into var/capacity/<stamp>/; accounts made up front with
+   `flask seed accounts`. From each history: the first user count at which p95 crosses 1 s.
+
+Usage: .venv/bin/python scripts/bench_capacity.py [--host URL] [--plans smoke,web_ramp,long_ramp]
+           [--time-scale S] [--wrk-seconds N] [--connections N] [--accounts N] [--no-ceiling]
+Only loopback hosts are accepted. Run it on a stack whose rate limits are raised in .env (docs/capacity.md).
+Prints Markdown tables (also written to var/capacity/<stamp>/report.md); exits non-zero if a plan failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+CEILING = ROOT.parent.parent / "shared" / "bench" / "ceiling" / "run.sh"
+CEILING_HOST = "http://127.0.0.1:18080"
+#: The API's reads measured against the ceiling (path, what it is).
+READS = [("/api/public/rankings", "ranking, cached bytes"),
+         ("/api/public/rankings?city=Cali", "ranking of a city, cached bytes"),
+         ("/api/public/videos", "catalogue page 1, cached bytes"),
+         ("/api/public/videos?city=Cali", "catalogue page 1 of a city, cached bytes"),
+         ("/api/public/videos?page=3", "catalogue page 3, uncached"),
+         ("/api/health/live", "liveness"),
+         ("/api/health", "readiness (checks cached 2 s)")]
+PLANS = {"smoke": "locustfiles/plan_smoke.py", "web_ramp": "locustfiles/plan_web_ramp.py",
+         "long_ramp": "locustfiles/plan_long_ramp.py", "knee": "locustfiles/plan_knee.py"}
+KNEE_MS = 1000
+
+
+def wrk(url: str, seconds: int, connections: int) -> dict[str, float]:
+    """req/s, p50/p99 (ms) and non-2xx answers of one wrk run (2 threads)."""
+    out = subprocess.run(["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    bad = (int(non_2xx.group(1)) if non_2xx else 0) + (sum(map(int, errors.groups())) if errors else 0)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": _ms(re.search(r"50%\s+([\d.]+\w+)", out).group(1)),
+            "p99": _ms(re.search(r"99%\s+([\d.]+\w+)", out).group(1)), "bad": bad}
+
+
+def _ms(value: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()
+    return float(number) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+
+
+def ceiling_table(host: str, seconds: int, connections: int) -> list[str]:
+    """The API's reads between two runs of the PK-SELECT reference, with ratios to it."""
+    venv = ROOT / ".venv"
+    subprocess.run([str(CEILING), "start", str(venv)], check=True, capture_output=True)
+    try:
+        for url in (f"{CEILING_HOST}/player", f"{host}/api/public/rankings", f"{host}/api/public/videos"):
+            wrk(url, 2, connections)  # warm caches, pools and the JIT-less interpreter's imports
+        before = wrk(f"{CEILING_HOST}/player", seconds, connections)
+        ping = wrk(f"{CEILING_HOST}/ping", seconds, connections)
+        reads = [(path, label, wrk(f"{host}{path}", seconds, connections)) for path, label in READS]
+        after = wrk(f"{CEILING_HOST}/player", seconds, connections)
+    finally:
+        subprocess.run([str(CEILING), "stop"], check=False, capture_output=True)
+    reference = statistics.mean([before["rps"], after["rps"]])
+    lines = [f"wrk -t2 -c{connections} -d{seconds}s, one run each, in this order",
+             "", "| endpoint | what | req/s | × PK-SELECT | p50 ms | p99 ms | non-2xx/errors |",
+             "|---|---|---|---|---|---|---|"]
+    rows = [("ceiling /player (before)", "one PK SELECT, reference", before),
+            ("ceiling /ping", "bare Flask answer", ping),
+            *[(path, label, result) for path, label, result in reads],
+            ("ceiling /player (after)", "one PK SELECT, reference", after)]
+    for name, label, result in rows:
+        lines.append(f"| `{name}` | {label} | {result['rps']:.0f} | {result['rps'] / reference:.2f} | "
+                     f"{result['p50']:.1f} | {result['p99']:.1f} | {result['bad']} |")
+    return lines
+
+
+def prepare_accounts(count: int, path: Path) -> None:
+    """The load accounts, made once (reused while the file lists enough of them)."""
+    if path.exists() and len(path.read_text().split()) >= count:
+        return
+    subprocess.run([str(ROOT / "scripts" / "flask"), "seed", "accounts", "--count", str(count), "--out",
+                    str(path), "--yes-i-mean-production"], check=True, cwd=ROOT)
+
+
+def run_plan(name: str, host: str, out: Path, scale: float, accounts: Path) -> tuple[int, list[str]]:
+    """One plan, headless; its exit code and its summary rows."""
+    prefix = out / name
+    env = {**os.environ, "LOAD_TIME_SCALE": str(scale), "LOAD_ACCOUNTS": str(accounts)}
+    command = [sys.executable, "-m", "locust", "-f", PLANS[name], "--headless", "--host", host, "--csv",
+               str(prefix), "--csv-full-history", "--html", f"{prefix}.html", "--only-summary",
+               "--loglevel", "INFO", "--logfile", f"{prefix}.log"]
+    started = time.monotonic()
+    code = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False).returncode
+    minutes = (time.monotonic() - started) / 60
+    rows = []
+    with open(f"{prefix}_stats.csv", newline="") as stats:
+        for row in csv.DictReader(stats):
+            rows.append(f"| {name} | {row['Type']} {row['Name']} | {row['Request Count']} | "
+                        f"{row['Failure Count']} | {float(row['Requests/s']):.1f} | {row['50%']} | "
+                        f"{row['95%']} | {row['99%']} |")
+    peak, knee = history_points(Path(f"{prefix}_stats_history.csv"))
+    rows.append(f"| {name} | **{'PASS' if code == 0 else 'FAIL'}** (exit {code}), {minutes:.1f} min | peak "
+                f"{peak} users | first p95 > {KNEE_MS} ms: {knee} | | | | |")
+    return code, rows
+
+
+def history_points(path: Path) -> tuple[int, str]:
+    """The run's peak user count, and the first user count at which the aggregated p95 exceeded KNEE_MS."""
+    peak, knee = 0, "never"
+    with open(path, newline="") as history:
+        for row in csv.DictReader(history):
+            if row["Name"] != "Aggregated":
+                continue
+            users = int(row["User Count"])
+            peak = max(peak, users)
+            if knee == "never" and row["95%"] not in ("N/A", "0") and float(row["95%"]) > KNEE_MS:
+                knee = f"{users} users (t = {row['Timestamp']})"
+    return peak, knee
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--host", default="http://127.0.0.1:8080", help="the stack's Nginx (loopback only)")
+    parser.add_argument("--plans", default="smoke,web_ramp", help=f"comma-separated: {', '.join(PLANS)}")
+    parser.add_argument("--time-scale", type=float, default=1.0, help="multiply every plan's durations")
+    parser.add_argument("--wrk-seconds", type=int, default=15, help="length of each wrk run")
+    parser.add_argument("--connections", type=int, default=64, help="wrk connections")
+    parser.add_argument("--accounts", type=int, default=300, help="load accounts to make up front")
+    parser.add_argument("--no-ceiling", action="store_true", help="skip the wrk comparison")
+    args = parser.parse_args()
+    if urlparse(args.host).hostname not in ("127.0.0.1", "localhost"):
+        parser.error("only a loopback host may be load-tested")
+    plans = [plan for plan in args.plans.split(",") if plan]
+    if unknown := set(plans) - PLANS.keys():
+        parser.error(f"unknown plans: {', '.join(sorted(unknown))}")
+    out = ROOT / "var" / "capacity" / time.strftime("%Y%m%d-%H%M%S")
+    out.mkdir(parents=True)
+    report = [f"# Capacity run {out.name} against {args.host}", "",
+              f"load average at start: {os.getloadavg()[0]:.2f} (2 cores, shared)", ""]
+    if not args.no_ceiling:
+        report += ["## HTTP ceiling", "", *ceiling_table(args.host, args.wrk_seconds, args.connections), ""]
+    failed = False
+    if plans:
+        accounts = ROOT / "var" / "load" / "accounts.txt"
+        prepare_accounts(args.accounts, accounts)
+        report += ["## Plans", "", f"LOAD_TIME_SCALE={args.time_scale}", "",
+                   "| plan | request | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
+                   "|---|---|---|---|---|---|---|---|"]
+        for plan in plans:
+            code, rows = run_plan(plan, args.host, out, args.time_scale, accounts)
+            failed |= code != 0
+            report += rows
+    text = "\n".join(report) + "\n"
+    (out / "report.md").write_text(text)
+    print(text)
+    print(f"CSV, HTML and logs: {out}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
