@@ -13,26 +13,8 @@ from anb import create_app
 from anb.storage import LocalStorage, StorageUnavailable, get_storage
 from anb.storage.s3 import S3Storage
 from config import TestingConfig
-from tests.helpers import free_port
+from tests.helpers import GeneratedStream, free_port
 from tests.storage.conftest import PART, s3_storage
-
-
-class Generated(io.RawIOBase):
-    """``size`` bytes made as they are read, like a request body arriving: never all in memory at once."""
-
-    PATTERN = bytes(range(256)) * (PART // 256)
-
-    def __init__(self, size: int) -> None:
-        self.left = size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = min(len(buffer), self.left)
-        buffer[:count] = memoryview(self.PATTERN)[:count]
-        self.left -= count
-        return count
 
 
 def test_a_large_stream_goes_up_in_parts_without_being_held_in_memory(s3_server, bucket):
@@ -41,7 +23,7 @@ def test_a_large_stream_goes_up_in_parts_without_being_held_in_memory(s3_server,
     size = 20 * PART  # 100 MiB: the largest upload
     tracemalloc.start()
     try:
-        stored = store.save("original/big.mp4", io.BufferedReader(Generated(size), PART))
+        stored = store.save("original/big.mp4", io.BufferedReader(GeneratedStream(size), PART))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
