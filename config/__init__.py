@@ -192,10 +192,11 @@ class Config:
     #: Lifetime of the presigned URL an owner is redirected to for an original: followed at once.
     S3_PRIVATE_URL_SECONDS = env_int("S3_PRIVATE_URL_SECONDS", 60)
     #: Files above the threshold go up in parts of the chunk size (S3's minimum part is 5 MiB), at most
-    #: S3_MAX_CONCURRENCY parts at a time and in memory.
+    #: S3_MAX_CONCURRENCY parts at a time: an upload's heap peaks about 2 parts above that, 28 MiB
+    #: with these defaults (scripts/bench_storage.py, docs/scale-out.md).
     S3_MULTIPART_THRESHOLD_BYTES = env_int("S3_MULTIPART_THRESHOLD_BYTES", 8 * 1024 * 1024)
     S3_MULTIPART_CHUNK_BYTES = env_int("S3_MULTIPART_CHUNK_BYTES", 8 * 1024 * 1024)
-    S3_MAX_CONCURRENCY = env_int("S3_MAX_CONCURRENCY", 4)
+    S3_MAX_CONCURRENCY = env_int("S3_MAX_CONCURRENCY", 2)
     S3_CONNECT_TIMEOUT = env_float("S3_CONNECT_TIMEOUT", 3)
     S3_READ_TIMEOUT = env_float("S3_READ_TIMEOUT", 30)
     MAX_UPLOAD_BYTES = env_int("MAX_UPLOAD_BYTES", 100 * 1024 * 1024)

@@ -42,11 +42,16 @@ def discard_work(video_id: int, attempt: int | None = None) -> None:
 
 
 def on_stage_failure(task, exc: BaseException, task_id: str, args: tuple, kwargs: dict, einfo) -> None:
-    """The chain gives up: the video becomes `failed` with a readable error and its intermediates go."""
+    """The chain gives up: the video becomes `failed` with a readable error and its intermediates go (first,
+    so a video reads `failed` only once nothing is left behind; journaled for the sweeper if the store that
+    failed the stage cannot delete them either)."""
     video_id, attempt = args[0]["video_id"], attempt_of(args[0])
     message = str(exc) if isinstance(exc, MediaError) else FRIENDLY_ERRORS.get(type(exc), INTERNAL_ERROR)
     with task.flask_context():
-        discard_work(video_id, attempt)  # first, so a video reads `failed` only once nothing is left behind
+        try:
+            discard_work(video_id, attempt)
+        except StorageUnavailable:
+            processing.defer_deletion(keys.work_prefix(video_id, attempt))
         if processing.mark_failed(video_id, message, attempt):
             log.error("video %s failed in %s: %r", video_id, task.name, exc)
         else:

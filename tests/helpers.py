@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -268,3 +269,21 @@ class S3Server:
         """Make ``bucket`` (the operator's job in a deployment)."""
         boto3.client("s3", endpoint_url=self.url, region_name=self.REGION, aws_access_key_id=self.ACCESS_KEY,
                      aws_secret_access_key=self.SECRET_KEY).create_bucket(Bucket=bucket)
+
+
+class GeneratedStream(io.RawIOBase):
+    """``size`` bytes made as they are read, like a request body arriving: never all in memory at once."""
+
+    PATTERN = bytes(range(256)) * 4096  # 1 MiB, made once
+
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = min(len(buffer), self.left, len(self.PATTERN))
+        buffer[:count] = memoryview(self.PATTERN)[:count]
+        self.left -= count
+        return count

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from anb.extensions import db
 from anb.lookups import lock_video
-from anb.models import User, Video, VideoEvent, VideoStatus, now_utc
+from anb.models import PendingDeletion, User, Video, VideoEvent, VideoStatus, now_utc
 from anb.observability.metrics import UPLOAD_TO_PROCESSED, VIDEOS_FINISHED
 from anb.storage import get_storage
 from anb.videos import keys
@@ -85,6 +85,12 @@ def mark_failed(video_id: int, error: str, attempt: int | None = None) -> bool:
     if failing:
         VIDEOS_FINISHED.labels(VideoStatus.FAILED.value).inc()
     return True
+
+
+def defer_deletion(key: str) -> None:
+    """Journal ``key`` (or a prefix) for the sweeper to delete: what a chain could not remove itself."""
+    db.session.add(PendingDeletion(key=key))
+    db.session.commit()
 
 
 def record_event(video_id: int, stage: str, *, host: str, request_id: str | None, task_id: str | None = None,

@@ -14,7 +14,7 @@ from anb.lookups import find_video, lock_video
 from anb.models import PendingDeletion, User, Video, VideoStatus, now_utc
 from anb.models.video_event import SUCCEEDED
 from anb.observability.metrics import UPLOADS
-from anb.storage import get_storage
+from anb.storage import StorageUnavailable, get_storage
 from anb.videos import keys, processing
 from anb.videos.validation import InvalidUpload, validate_video
 from tasks import pipeline
@@ -119,15 +119,20 @@ def delete(video: Video) -> None:
 def remove(video: Video) -> None:
     """Delete the row and journal its files in one transaction, then delete the files and the journal.
 
-    A crash after the commit leaves journal entries, which the sweeper (``purge_due_deletions``) finishes.
+    A crash after the commit, or an object store out of reach, leaves journal entries, which the sweeper
+    (``purge_due_deletions``) finishes.
     """
     stored = keys.video_keys(video.original_key, video.id)
     db.session.add_all(PendingDeletion(key=key) for key in stored)
     db.session.delete(video)
     db.session.commit()
     storage = get_storage()
-    for key in stored:
-        storage.delete(key)
+    try:
+        for key in stored:
+            storage.delete(key)
+    except StorageUnavailable:  # the video is gone all the same: the sweeper deletes its files later
+        log.warning("media storage unavailable; video %s's files stay journaled for the sweeper", video.id)
+        return
     _forget_deletions(stored)
 
 

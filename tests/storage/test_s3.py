@@ -9,27 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from anb.storage import StorageUnavailable
-from tests.helpers import free_port
+from anb import create_app
+from anb.storage import LocalStorage, StorageUnavailable, get_storage
+from anb.storage.s3 import S3Storage
+from config import TestingConfig
+from tests.helpers import GeneratedStream, free_port
 from tests.storage.conftest import PART, s3_storage
-
-
-class Generated(io.RawIOBase):
-    """``size`` bytes made as they are read, like a request body arriving: never all in memory at once."""
-
-    PATTERN = bytes(range(256)) * (PART // 256)
-
-    def __init__(self, size: int) -> None:
-        self.left = size
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        count = min(len(buffer), self.left)
-        buffer[:count] = memoryview(self.PATTERN)[:count]
-        self.left -= count
-        return count
 
 
 def test_a_large_stream_goes_up_in_parts_without_being_held_in_memory(s3_server, bucket):
@@ -38,7 +23,7 @@ def test_a_large_stream_goes_up_in_parts_without_being_held_in_memory(s3_server,
     size = 20 * PART  # 100 MiB: the largest upload
     tracemalloc.start()
     try:
-        stored = store.save("original/big.mp4", io.BufferedReader(Generated(size), PART))
+        stored = store.save("original/big.mp4", io.BufferedReader(GeneratedStream(size), PART))
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -102,3 +87,20 @@ def test_a_missing_bucket_is_storage_unavailable(s3_server):
 
     with pytest.raises(StorageUnavailable):
         store.save("original/a.mp4", io.BytesIO(b"abc"))
+
+
+@pytest.mark.parametrize(("settings", "chosen"), [({}, LocalStorage), ({"STORAGE_BACKEND": "s3"}, S3Storage)])
+def test_the_backend_is_the_one_the_config_names(s3_server, bucket, settings, chosen):
+    config = type("Chosen", (TestingConfig,), {**s3_server.settings(bucket), "STORAGE_BACKEND": "local",
+                                               **settings})
+
+    with create_app(config).app_context():
+        assert type(get_storage()) is chosen
+
+
+@pytest.mark.parametrize(("settings", "message"), [({"STORAGE_BACKEND": "ftp"}, "STORAGE_BACKEND must be"),
+                                                   ({"STORAGE_BACKEND": "s3", "S3_BUCKET": ""}, "S3_BUCKET")])
+def test_a_storage_config_that_cannot_work_fails_loudly(settings, message):
+    with (create_app(type("Broken", (TestingConfig,), settings)).app_context(),
+          pytest.raises(RuntimeError, match=message)):
+        get_storage()

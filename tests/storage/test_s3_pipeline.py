@@ -11,7 +11,7 @@ import requests
 from flask import Flask
 
 from anb import create_app
-from anb.errors import STORAGE_DOWN_MESSAGE
+from anb.errors import STORAGE_DOWN_MESSAGE, STORAGE_DOWN_STAGE_MESSAGE
 from anb.extensions import db
 from anb.media.probe import probe
 from anb.models import PendingDeletion, Video, VideoStatus
@@ -123,3 +123,41 @@ def test_a_stage_that_loses_the_store_is_retried_and_the_video_ends_processed(
     assert video.status == VideoStatus.PROCESSED, video.error
     assert "StorageUnavailable" in cut_off.log_path.read_text()
     assert s3_storage(s3_server, bucket).exists(video.processed_key)
+
+
+def test_a_stage_whose_store_stays_away_fails_its_video_with_a_reason(app, user, clips, s3_server, bucket,
+                                                                      worker, tmp_path):
+    worker.stop()  # only the worker that cannot reach the store may take the jobs, and only this test's
+    app.extensions["celery"].control.purge()
+    environment = {**s3_server.environment(bucket), "S3_ENDPOINT_URL": f"http://127.0.0.1:{free_port()}"}
+    stranded = Worker(tmp_path / "worker.log", env=environment)
+    stranded.start()
+    try:
+        video_id = uploaded_id(s3_app(s3_server, bucket).test_client(), bearer(user), clips["valid"])
+        video = wait_until_finished(video_id, timeout=180)
+    finally:
+        stranded.stop()
+
+    assert video.status == VideoStatus.FAILED
+    assert video.error == STORAGE_DOWN_STAGE_MESSAGE
+    retries = [line for line in stranded.log_path.read_text().splitlines()
+               if "retry: Retry in" in line and video.original_key in line]  # (jobs left by other tests too)
+    assert len(retries) == 3 and all("StorageUnavailable" in line for line in retries)
+    # What the chain could not delete itself is journaled for the sweeper.
+    journaled = db.session.scalars(db.select(PendingDeletion.key)).all()
+    assert [key for key in journaled if keys.work_video_id(key) == video_id] == [
+        keys.work_prefix(video_id, video.attempts)]
+
+
+def test_deleting_a_video_while_the_store_is_out_of_reach_succeeds_and_journals_its_files(
+        app, user, make_video, s3_server, bucket):
+    video = make_video(user, status=VideoStatus.UPLOADED)
+    video_id, stored_keys = video.id, keys.video_keys(video.original_key, video.id)
+    api = s3_app(s3_server, bucket, S3_ENDPOINT_URL=f"http://127.0.0.1:{free_port()}")
+
+    response = api.test_client().delete(f"/api/videos/{video_id}", headers=bearer(user))
+
+    assert response.status_code == 200, response.get_json()
+    db.session.rollback()
+    assert db.session.get(Video, video_id) is None
+    assert sorted(db.session.scalars(db.select(PendingDeletion.key))) == sorted(stored_keys)
