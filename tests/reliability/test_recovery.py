@@ -22,8 +22,10 @@ def _later(app, extra: float = 1) -> object:
 
 
 def _files_of(app, video_id: int) -> list[str]:
-    return sorted(str(path.relative_to(app.config["MEDIA_ROOT"])) for path in stored_files(app)
-                  if f"/{video_id}" in str(path) or f"/{video_id}." in str(path))
+    """The video's published files and intermediates (its original is checked apart)."""
+    published = {keys.processed_key(video_id), keys.poster_key(video_id)}
+    relative = (str(path.relative_to(app.config["MEDIA_ROOT"])) for path in stored_files(app))
+    return sorted(key for key in relative if key in published or key.startswith(keys.work_prefix(video_id)))
 
 
 def test_upload_whose_chain_was_never_published_is_requeued_and_processed(app, uploaded, live_worker):
