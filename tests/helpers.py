@@ -195,9 +195,16 @@ class Nginx:
         while pidfile.exists() and time.monotonic() < deadline:
             time.sleep(0.1)
 
-    def access_log(self) -> str:
-        """Nginx's access log so far."""
-        return (self.folder / "log" / "nginx-access.log").read_text()
+    def access_log(self, containing: str = "", timeout: float = 10) -> str:
+        """Nginx's access log, once it holds ``containing``: Nginx writes a request's line after the answer
+        has gone out, so a client that just got its answer may look before the line is there."""
+        log = self.folder / "log" / "nginx-access.log"
+        deadline = time.monotonic() + timeout
+        while True:
+            text = log.read_text() if log.exists() else ""
+            if containing in text or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
 
 
 @contextmanager

@@ -42,7 +42,7 @@ def test_nginx_request_id_reaches_the_app_logs_and_every_stage(site, user, clips
     assert len(request_id) == 32  # Nginx's $request_id
     assert wait_until_finished(int(response.json()["video_id"])).status == VideoStatus.PROCESSED
 
-    assert f"rid={request_id}" in nginx.access_log()
+    assert f"rid={request_id}" in nginx.access_log(f"rid={request_id}")
     assert f"rid={request_id}" in api.logs()  # gunicorn's access line
     assert stages_logged(live_worker.log_path, request_id) == set(PIPELINE_QUEUES)
 
@@ -54,5 +54,5 @@ def test_a_callers_request_id_is_kept(site):
     response = requests.get(f"{nginx.url}/api/health", headers={"X-Request-ID": request_id}, timeout=10)
 
     assert response.headers["X-Request-ID"] == request_id
-    assert f"rid={request_id}" in nginx.access_log()
+    assert f"rid={request_id}" in nginx.access_log(f"rid={request_id}")
 
