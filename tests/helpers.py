@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -122,6 +122,29 @@ def metric_value(exposition: str, name: str, **labels: str) -> float | None:
     return None
 
 
+def wait_until_answering(process: subprocess.Popen, answers: Callable[[], bool], failure: str,
+                         seconds: float = 60) -> None:
+    """Wait until a server the test started answers; stop it and fail if it exits or stays silent."""
+    deadline = time.monotonic() + seconds
+    while not answers():
+        if process.poll() is not None or time.monotonic() > deadline:
+            stop_process_group(process)
+            raise RuntimeError(failure)
+        time.sleep(0.2)
+
+
+def stop_process_group(process: subprocess.Popen | None) -> None:
+    """Stop a process started in its own session, with everything it started: TERM (a warm shutdown),
+    then KILL after 30 s."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
 class Gunicorn:
     """The API as production serves it (config/gunicorn.conf.py, several workers) on free loopback ports,
     with its own var/ folder for logs, pidfile and metrics files."""
@@ -142,12 +165,8 @@ class Gunicorn:
                "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics")}
         self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
                                          "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError(f"gunicorn did not start; see {self.folder / 'log'}")
-            time.sleep(0.2)
+        wait_until_answering(self.process, self._answers,
+                             f"gunicorn did not start; see {self.folder / 'log'}")
         return self
 
     def _answers(self) -> bool:
@@ -158,13 +177,7 @@ class Gunicorn:
             return False
 
     def __exit__(self, *_exc) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
     def logs(self) -> str:
         """Everything gunicorn and the app wrote (error log with the app's JSON lines, access log)."""
@@ -239,12 +252,8 @@ class S3Server:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", self.url.rsplit(":", 1)[1]],
                 stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while not self._answers():
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.__exit__()
-                raise RuntimeError(f"the S3 test server did not start; see {self.log_path}")
-            time.sleep(0.2)
+        wait_until_answering(self.process, self._answers,
+                             f"the S3 test server did not start; see {self.log_path}")
         return self
 
     def _answers(self) -> bool:
@@ -254,13 +263,7 @@ class S3Server:
             return False
 
     def __exit__(self, *_exc) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_process_group(self.process)
 
     def settings(self, bucket: str, **overrides) -> dict:
         """The app config (names as in config.Config) of the s3 backend on ``bucket`` of this server."""

@@ -15,6 +15,7 @@ import psutil
 from anb.extensions import db
 from anb.models import Video, VideoStatus
 from config import MAINTENANCE_QUEUE, PIPELINE_QUEUES
+from tests.helpers import stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 FINISHED = (VideoStatus.PROCESSED, VideoStatus.FAILED)
@@ -65,12 +66,7 @@ class Worker:
 
     def stop(self) -> None:
         """Warm shutdown: let the current task finish."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        stop_process_group(self.process)
 
 
 def poll_video(video_id: int, done, timeout: float = 90, interval: float = 0.05) -> Video:

@@ -4,36 +4,16 @@ front of a real gunicorn, both on ports chosen free at run time and stopped afte
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
-import subprocess
-import tempfile
-import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
-from config import ROOT, TestingConfig
-from config.frontserver import render
-from tests.helpers import free_port
-
-NGINX_TEMP_DIRS = ("body", "proxy", "fastcgi", "uwsgi", "scgi")
-
-
-def wait_for_port(port: int, process: subprocess.Popen | None = None, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"the server on port {port} exited with {process.returncode}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"nothing listens on port {port} after {seconds} s")
+from config import TestingConfig
+from tests.helpers import Gunicorn, Nginx
 
 
 @dataclass
@@ -94,34 +74,10 @@ def _read_answer(connection: socket.socket) -> Answer:
 
 
 @pytest.fixture(scope="session")
-def front_server(_migrated_database: None) -> Iterator[FrontServer]:
+def front_server(_migrated_database: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontServer]:
     """gunicorn (config/gunicorn.conf.py, testing config) behind Nginx rendered like scripts/up renders it."""
-    var = Path(tempfile.mkdtemp(prefix="test-nginx-", dir=ROOT / "var"))
-    var.chmod(0o755)  # Nginx's workers (www-data) read the error pages and write temporary bodies here
-    for folder in ("run", "log", "app"):
-        (var / folder).mkdir()
-    for folder in NGINX_TEMP_DIRS:
-        (var / "nginx" / folder).mkdir(parents=True)
-        shutil.chown(var / "nginx" / folder, "www-data")
+    var = tmp_path_factory.mktemp("front-server")
     media_root = Path(TestingConfig.MEDIA_ROOT)
     (media_root / "processed").mkdir(parents=True, exist_ok=True)
-    api_port, nginx_port = free_port(), free_port()
-    env = {**os.environ, "ANB_ENV": "testing", "GUNICORN_BIND": f"127.0.0.1:{api_port}",
-           "API_METRICS_BIND": f"127.0.0.1:{free_port()}", "PROMETHEUS_MULTIPROC_DIR": str(var / "metrics"),
-           "ANB_VAR_DIR": str(var), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "4"}
-    gunicorn = subprocess.Popen([str(ROOT / ".venv" / "bin" / "gunicorn"), "-c", "config/gunicorn.conf.py",
-                                 "wsgi:app"], cwd=ROOT, env=env)
-    conf = render(var, media_root, listen=f"127.0.0.1:{nginx_port}", upstream=f"127.0.0.1:{api_port}")
-    try:
-        wait_for_port(api_port, gunicorn)
-        subprocess.run(["nginx", "-t", "-q", "-c", str(conf)], check=True)
-        subprocess.run(["nginx", "-c", str(conf)], check=True)
-        wait_for_port(nginx_port)
-        yield FrontServer(nginx_port, media_root)
-    finally:
-        pidfile = var / "run" / "nginx.pid"
-        if pidfile.exists():
-            subprocess.run(["nginx", "-c", str(conf), "-s", "stop"], check=False)
-        gunicorn.terminate()
-        gunicorn.wait(30)
-        shutil.rmtree(var, ignore_errors=True)
+    with Gunicorn(var) as api, Nginx(var, api.api_bind, media_root) as nginx:
+        yield FrontServer(urlsplit(nginx.url).port, media_root)
