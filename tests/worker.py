@@ -14,6 +14,8 @@ import psutil
 
 from anb.extensions import db
 from anb.models import Video, VideoStatus
+from anb.storage import get_storage
+from anb.videos import keys
 from config import MAINTENANCE_QUEUE, PIPELINE_QUEUES
 from tests.helpers import stop_process_group
 
@@ -84,8 +86,16 @@ def poll_video(video_id: int, done, timeout: float = 90, interval: float = 0.05)
 
 
 def wait_until_finished(video_id: int, timeout: float = 90) -> Video:
-    """The video once its chain has ended, processed or failed."""
-    return poll_video(video_id, lambda video: video is not None and video.status in FINISHED, timeout)
+    """The video once its chain has ended, processed or failed.
+
+    A processed video's chain ends just after the video turns `processed`: its last step then drops the
+    intermediates (a failed one drops them before), so this also waits until none is left."""
+    return poll_video(video_id, lambda video: video is not None and video.status in FINISHED
+                      and (video.status is VideoStatus.FAILED or not _work_left(video_id)), timeout)
+
+
+def _work_left(video_id: int) -> bool:
+    return next(iter(get_storage().list(keys.work_prefix(video_id))), None) is not None
 
 
 def stages_logged(log_path: Path, request_id: str, timeout: float = 30) -> set[str]:
