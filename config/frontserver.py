@@ -3,7 +3,11 @@ used by scripts/up, and the front-server test fixture), so no message, status te
 written twice: the pages are anb.errors.error_body, the headers anb.security.SECURITY_HEADERS.
 
     python -m config.frontserver --var VAR --media-root MEDIA [--listen 127.0.0.1:8080]
-        [--upstream 127.0.0.1:8000]            writes VAR/nginx/nginx.conf and VAR/nginx/errors/*.json
+        [--upstream 127.0.0.1:8000 [--upstream 10.77.0.12:8000 ...]]
+                                               writes VAR/nginx/nginx.conf and VAR/nginx/errors/*.json
+
+Several --upstream make Nginx a load balancer over API hosts (scripts/cluster): a host that cannot be
+reached is skipped for UPSTREAM_FAIL_TIMEOUT, and idempotent requests are retried on the next one.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from anb.errors import error_body, upload_too_large_message
@@ -22,6 +27,11 @@ TEMPLATE = ROOT / "config" / "nginx" / "nginx.conf.template"
 ERROR_CODES = (400, 403, 404, 405, 408, 413, 414, 416, 429, 431, 500, 501, 502, 503, 504, 505)
 #: The upload location's 413 (over the upload limit) is the contract's 400.
 UPLOAD_TOO_LARGE_PAGE = "upload-too-large.json"
+#: An API host that failed UPSTREAM_MAX_FAILS times in a row is not tried for UPSTREAM_FAIL_TIMEOUT; a
+#: connection to one that does not answer is given up after UPSTREAM_CONNECT_TIMEOUT (hosts on one network).
+UPSTREAM_MAX_FAILS = 1
+UPSTREAM_FAIL_TIMEOUT = "5s"
+UPSTREAM_CONNECT_TIMEOUT = "2s"
 
 
 def error_pages(max_upload_bytes: int = Config.MAX_UPLOAD_BYTES) -> dict[str, dict]:
@@ -44,7 +54,16 @@ def security_header_lines() -> str:
     return "\n".join(f"add_header {name} \"{value}\" always;" for name, value in SECURITY_HEADERS.items())
 
 
-def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080", upstream: str = "127.0.0.1:8000",
+def upstream_lines(upstreams: Sequence[str]) -> str:
+    """One ``server`` line per API host, each with the same failure rule."""
+    if not upstreams:
+        raise ValueError("Nginx needs at least one upstream")
+    return "\n".join(f"server {address} max_fails={UPSTREAM_MAX_FAILS} fail_timeout={UPSTREAM_FAIL_TIMEOUT};"
+                     for address in upstreams)
+
+
+def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080",
+           upstreams: Sequence[str] = ("127.0.0.1:8000",),
            max_upload_bytes: int = Config.MAX_UPLOAD_BYTES, max_body_bytes: int = Config.MAX_CONTENT_LENGTH,
            envelope_bytes: int = Config.UPLOAD_ENVELOPE_BYTES, worker_user: str = "www-data") -> Path:
     """Write VAR/nginx/nginx.conf and VAR/nginx/errors/; return the configuration's path.
@@ -58,7 +77,8 @@ def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080", upstream
     values = {
         "@USER@": worker_user, "@VAR@": str(var), "@ROOT@": str(ROOT), "@MEDIA_ROOT@": str(media_root),
         "@LISTEN@": listen,
-        "@UPSTREAM@": upstream, "@ERRORS@": str(errors), "@SECURITY_HEADERS@": security_header_lines(),
+        "@UPSTREAM_SERVERS@": upstream_lines(upstreams), "@CONNECT_TIMEOUT@": UPSTREAM_CONNECT_TIMEOUT,
+        "@ERRORS@": str(errors), "@SECURITY_HEADERS@": security_header_lines(),
         "@ERROR_PAGES@": error_page_lines(),
         "@UPLOAD_ERROR_PAGES@": error_page_lines({413: f"=400 /_errors/{UPLOAD_TOO_LARGE_PAGE}"}),
         "@MAX_BODY@": str(max_body_bytes), "@MAX_UPLOAD_BODY@": str(max_upload_bytes + envelope_bytes),
@@ -89,9 +109,10 @@ def main() -> None:
     parser.add_argument("--var", type=Path, required=True, help="The var/ folder (logs, pid, temp files).")
     parser.add_argument("--media-root", type=Path, required=True, help="Where the media files live.")
     parser.add_argument("--listen", default="127.0.0.1:8080", help="Address Nginx listens on.")
-    parser.add_argument("--upstream", default="127.0.0.1:8000", help="gunicorn's address.")
+    parser.add_argument("--upstream", action="append", dest="upstreams",
+                        help="gunicorn's address (repeat for several API hosts; default 127.0.0.1:8000).")
     args = parser.parse_args()
-    print(render(args.var, args.media_root, args.listen, args.upstream))
+    print(render(args.var, args.media_root, args.listen, args.upstreams or ["127.0.0.1:8000"]))
 
 
 if __name__ == "__main__":

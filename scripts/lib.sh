@@ -18,6 +18,7 @@ declare -A DEB_PACKAGES=(
   [/usr/bin/ffmpeg]=ffmpeg [/usr/bin/redis-server]=redis-server
   [/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf]=fonts-dejavu-core [/usr/bin/curl]=curl
   [/usr/bin/promtool]=prometheus [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
+  [/usr/bin/ip]=iproute2
 )
 
 install_system_packages() {
@@ -93,7 +94,7 @@ wait_for() {  # wait_for SECONDS DESCRIPTION COMMAND...
   die "$what did not come up within ${seconds}s"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }  # port_open PORT [ADDRESS]
 
 running() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 
@@ -149,13 +150,14 @@ GRANT ALL PRIVILEGES ON \`$1\`.* TO '$2'@'localhost';
 SQL
 }
 
-# create_app_database NAME APP_USER APP_PASSWORD MIGRATOR_USER MIGRATOR_PASSWORD: the system's database, an
-# account for the app with row privileges only, and one for migrations (scripts/up's flask db upgrade) that
-# may change the schema. Passwords are (re)set from .env every time.
+# create_app_database NAME APP_USER APP_PASSWORD MIGRATOR_USER MIGRATOR_PASSWORD [CLIENT_HOSTS]: the system's
+# database, an account for the app with row privileges only, and one for migrations (scripts/up's flask db
+# upgrade) that may change the schema, each allowed from CLIENT_HOSTS (MariaDB host patterns; default the
+# local machine: "127.0.0.1 localhost"). Passwords are (re)set from .env every time.
 create_app_database() {
   local host
   mariadb -uroot -e "CREATE DATABASE IF NOT EXISTS \`$1\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
-  for host in 127.0.0.1 localhost; do
+  for host in ${6:-127.0.0.1 localhost}; do
     mariadb -uroot <<SQL
 CREATE USER IF NOT EXISTS '$2'@'$host' IDENTIFIED BY '$3';
 ALTER USER '$2'@'$host' IDENTIFIED BY '$3';

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -186,18 +186,20 @@ class Gunicorn:
 
 class Nginx:
     """Nginx rendered as scripts/up renders it (config/frontserver.py), on a free port, in front of
-    ``upstream`` ("host:port"), its workers running as root so they can use the test's private folders."""
+    ``upstream`` ("host:port", or several: a load balancer), its workers running as root so they can use
+    the test's private folders."""
 
-    def __init__(self, folder: Path, upstream: str, media_root: Path) -> None:
-        self.folder, self.upstream, self.media_root = folder, upstream, media_root
+    def __init__(self, folder: Path, upstream: str | Sequence[str], media_root: Path) -> None:
+        self.folder, self.media_root = folder, media_root
+        self.upstreams = [upstream] if isinstance(upstream, str) else list(upstream)
         self.url = f"http://127.0.0.1:{free_port()}"
         self.config = folder / "nginx" / "nginx.conf"
 
     def __enter__(self) -> Nginx:
         for sub in ("run", "log", "nginx/body", "nginx/proxy", "nginx/fastcgi", "nginx/uwsgi", "nginx/scgi"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
-        render(self.folder, self.media_root, listen=self.url.removeprefix("http://"), upstream=self.upstream,
-               worker_user="root")
+        render(self.folder, self.media_root, listen=self.url.removeprefix("http://"),
+               upstreams=self.upstreams, worker_user="root")
         subprocess.run(["nginx", "-c", str(self.config)], check=True, timeout=30)
         return self
 
