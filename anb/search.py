@@ -125,8 +125,9 @@ def drift(connection: Connection, batch: int = REINDEX_BATCH) -> Drift:
     missing = extra = 0
     for low, high in _id_ranges(connection, None, None, batch):
         expected = _expected(connection, low, high)
-        stored = set(connection.execute(select(*[SearchTerm.__table__.c[name] for name in _COLUMNS])
-                                        .where(SearchTerm.video_id.between(low, high))).tuples())
+        stored = {tuple(row) for row in connection.execute(
+            select(*[SearchTerm.__table__.c[name] for name in _COLUMNS])
+            .where(SearchTerm.video_id.between(low, high)))}
         missing, extra = missing + len(expected - stored), extra + len(stored - expected)
     return Drift(missing, extra)
 
