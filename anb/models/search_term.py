@@ -32,8 +32,8 @@ class SearchTerm(Base):
 
     __tablename__ = "search_terms"
     __table_args__ = (
-        # Probing one video for a word (and deleting or rewriting a video's rows) goes through its id.
-        Index("ix_search_terms_video", "video_id", "field", "term"),
+        # Looking a word up in one video (and deleting or rewriting a video's rows) goes through its id.
+        Index("ix_search_terms_video", "video_id", "field", "term", unique=True),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 

@@ -35,7 +35,7 @@ def upgrade():
         sa.PrimaryKeyConstraint("term", "field", "processed_at", "video_id", name="pk_search_terms"),
         mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci",
     )
-    op.create_index("ix_search_terms_video", "search_terms", ["video_id", "field", "term"])
+    op.create_index("ix_search_terms_video", "search_terms", ["video_id", "field", "term"], unique=True)
     reindex(op.get_bind(), commit=False)
     op.drop_index("ix_users_name_ft", table_name="users")
     op.drop_index("ix_videos_title_ft", table_name="videos")

@@ -11,7 +11,7 @@ import pytest
 from anb.admin.videos import takedown
 from anb.extensions import db
 from anb.models import SearchTerm, Video, VideoStatus
-from anb.public import catalogue
+from anb.public import searching
 from anb.search import drift, fold, reindex, words
 from anb.videos.service import remove
 from tests.helpers import bearer
@@ -82,10 +82,10 @@ def test_search_pages_in_exactly_the_plain_catalogue_order(client, user, make_vi
         assert list(itertools.chain(*pages)) == expected
 
 
-@pytest.mark.parametrize("expansions", [catalogue.MAX_EXPANSIONS, 1])
+@pytest.mark.parametrize("expansions", [searching.MAX_EXPANSIONS, 1])
 def test_a_partial_word_merges_the_words_it_begins(client, user, make_video, monkeypatch, expansions):
     # With 1, "cla" begins more words than MAX_EXPANSIONS: its videos are sorted instead of merged.
-    monkeypatch.setattr(catalogue, "MAX_EXPANSIONS", expansions)
+    monkeypatch.setattr(searching, "MAX_EXPANSIONS", expansions)
     videos = [make_video(user, title=title) for title in
               ("Clavada", "Clásico", "Claro que sí", "Clavada", "Triple", "Clásico de barrio", "Clavadas")]
     newest_first = [str(video.id) for video in reversed(videos) if video.title != "Triple"]
@@ -112,11 +112,15 @@ def test_search_combines_with_city_player_and_sort(client, make_user, make_video
     assert search(client, "triple", sort="votes", page=2, page_size=2) == [str(third.id)]
 
 
-@pytest.mark.parametrize("gather_limit", [catalogue.GATHER_LIMIT, 1])
+@pytest.mark.parametrize(("gather_limit", "sample"), [(searching.GATHER_LIMIT, searching.SAMPLE),
+                                                      (1, searching.SAMPLE), (1, 1)])
 def test_search_by_votes_sorts_rare_words_and_walks_the_ranking_for_common_ones(client, make_user, make_video,
-                                                                                monkeypatch, gather_limit):
-    # With 1 every word is "common": the catalogue is walked by votes instead of sorting the word's videos.
-    monkeypatch.setattr(catalogue, "GATHER_LIMIT", gather_limit)
+                                                                                monkeypatch, gather_limit,
+                                                                                sample):
+    # With a limit of 1 every word is "common": one word is found by walking the catalogue by votes; several
+    # are too when a sample of 1 shows them together, else the rarest word's videos are sorted.
+    monkeypatch.setattr(searching, "GATHER_LIMIT", gather_limit)
+    monkeypatch.setattr(searching, "SAMPLE", sample)
     ana = make_user(first_name="Ana", last_name="Triple")
     videos = [make_video(ana, title="Triple"), make_video(make_user(), title="Triple"),
               make_video(make_user(), title="Clavada"), make_video(ana, title="Clavada")]
