@@ -54,11 +54,13 @@ def term_rows(video_id: int, processed_at: datetime, terms: list[tuple[str, Term
 
 
 def index_video(video: Video) -> None:
-    """Add a video being published to the index, in the caller's transaction (which holds the owner's row:
-    the name read here is the current one, and a rename waits for this transaction or came before it)."""
+    """Write the rows of a video being published, in the caller's transaction (which holds the owner's row:
+    the name read here is the current one, and a rename waits for this transaction or came before it).
+    Rows it may still have (its status changed behind the app's back, then republished) are replaced."""
     first_name, last_name = db.session.execute(
         select(User.first_name, User.last_name).where(User.id == video.owner_id)).one()
     rows = term_rows(video.id, video.processed_at, video_terms(video.title, first_name, last_name))
+    unindex_video(video.id)
     if rows:
         db.session.execute(insert(SearchTerm), rows)
 

@@ -60,7 +60,8 @@ def search_words(text: str) -> list[str]:
 
 def search_page(wanted: list[str], offset: int, limit: int, city: str | None, sort: str) -> Select | None:
     """The ids of a search's page (column ``id``), or None when the index already shows that nothing
-    matches. At most two statements before the page's: the words' expansions, and their counts."""
+    matches. Before the page's own statement: the words' expansions, then (several words, or by votes)
+    their counts, then (by votes, several common words) a sample."""
     fields = _lookup(wanted, counted=len(wanted) > 1 or sort == "votes",
                      cap=GATHER_LIMIT if sort == "votes" else RARITY_PROBE)
     if not fields:

@@ -13,6 +13,7 @@ from anb.extensions import db
 from anb.models import SearchTerm, Video, VideoStatus
 from anb.public import searching
 from anb.search import drift, fold, reindex, words
+from anb.videos import keys, processing
 from anb.videos.service import remove
 from tests.helpers import bearer
 
@@ -155,6 +156,18 @@ def test_taken_down_and_deleted_videos_leave_the_search(client, user, make_video
 
     assert search(client, "triple") == [str(kept.id)]
     assert db.session.execute(db.select(SearchTerm.video_id).distinct()).scalars().all() == [kept.id]
+
+
+def test_a_video_published_again_has_its_rows_replaced(client, user, make_video):
+    # Its status changed behind the app's back (as an operator's SQL could), then processed again.
+    video = make_video(user, title="Triple")
+    db.session.execute(db.update(Video).where(Video.id == video.id).values(status=VideoStatus.FAILED))
+    db.session.commit()
+
+    assert processing.mark_processed(video.id, keys.processed_key(video.id))
+
+    assert search(client, "triple") == [str(video.id)]
+    assert index_is_clean()
 
 
 def test_unpublished_videos_are_never_found(client, user, make_video):
