@@ -2,7 +2,7 @@
 what the catalogue shows, which is every processed video.
 
 ``words`` is the one folding both sides use: the writers below (publication, takedown, a player's rename,
-the seeder, the migration's back-fill, ``flask catalogue reindex``) and the reader (``anb.public.catalogue``).
+the seeder, the migration's back-fill, ``flask catalogue reindex``) and the reader (anb.public.searching).
 """
 
 from __future__ import annotations

@@ -11,5 +11,4 @@ from anb.models.video_event import VideoEvent
 from anb.models.vote import Vote
 
 __all__ = ["GLOBAL_SCOPE", "AdminAction", "Base", "PendingDeletion", "RankingSnapshot", "Role",
-           "SearchTerm", "TermField", "User",
-           "Video", "VideoEvent", "VideoStatus", "Vote", "now_utc"]
+           "SearchTerm", "TermField", "User", "Video", "VideoEvent", "VideoStatus", "Vote", "now_utc"]
