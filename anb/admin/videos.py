@@ -11,6 +11,7 @@ from anb.admin import audit
 from anb.extensions import db
 from anb.models import User, Video, VideoEvent, VideoStatus, Vote
 from anb.models.video_event import SUCCEEDED
+from anb.search import unindex_video
 from anb.storage import get_storage
 from config import PIPELINE_QUEUES
 
@@ -49,6 +50,7 @@ def takedown(video_id: int, reason: str, actor: str) -> bool:
         public_votes=User.public_votes - (votes - jury), processed_videos=User.processed_videos - 1))
     public_key = video.processed_key
     video.status, video.error, video.processed_key = VideoStatus.REMOVED, reason[:2000], None
+    unindex_video(video_id)
     audit.record("takedown", f"video:{video_id}", votes, actor, reason)
     db.session.commit()
     if public_key:

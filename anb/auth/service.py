@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from anb.auth.mailbox import is_disposable, load_domains, mailbox_key
 from anb.extensions import db
 from anb.models import Role, User
+from anb.search import reindex_player_name
 from anb.security import canonical_email, hash_password, needs_rehash, revoke_tokens, verify_password
 
 
@@ -93,8 +94,17 @@ def change_password(user: User, password: str) -> None:
 
 
 def update_profile(user: User, changes: dict) -> User:
-    """Apply the allowed profile changes and save them."""
+    """Apply the allowed profile changes and save them; a new name goes into the catalogue's search index
+    in the same commit."""
+    renamed = any(field in changes and changes[field] != getattr(user, field)
+                  for field in ("first_name", "last_name"))
+    if renamed:
+        # The rename's transaction starts with its UPDATE, so it sees every publication committed before.
+        db.session.commit()
     for field, value in changes.items():
         setattr(user, field, value)
+    if renamed:
+        db.session.flush()
+        reindex_player_name(user)
     db.session.commit()
     return user

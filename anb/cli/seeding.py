@@ -19,7 +19,8 @@ from itertools import accumulate, batched
 from sqlalchemy import Connection, func, insert, select, text, update
 
 from anb.counters import owner_tallies, processed_tallies, table_counts, video_tallies
-from anb.models import Role, User, Video, VideoEvent, VideoStatus, Vote, now_utc
+from anb.models import Role, SearchTerm, User, Video, VideoEvent, VideoStatus, Vote, now_utc
+from anb.search import reindex
 from anb.security import hash_password
 from anb.videos import keys
 
@@ -129,6 +130,9 @@ def seed(connection: Connection, plan: SeedPlan, reset: bool = False,
                   lambda: insert_users(connection, plan, rng, password_hash), lambda seeded: len(seeded.ids))
     videos = phase("videos", "all processed", lambda: insert_videos(connection, plan, rng, users),
                    lambda seeded: len(seeded.owners))
+    phase("search terms", "words of titles and players' names",
+          lambda: reindex(connection, videos.first_id, videos.first_id + len(videos.owners) - 1, plan.batch),
+          lambda rows: rows)
     phase("votes", "unique per video and voter", lambda: insert_votes(connection, plan, rng, users, videos),
           lambda rows: rows)
     phase("counters", "set from the votes", lambda: update_counters(connection, videos), lambda rows: rows)
@@ -150,12 +154,13 @@ def check_plan(plan: SeedPlan) -> None:
 
 
 def empty_tables(connection: Connection) -> int:
-    """Empty votes, videos (with their timelines) and users at once (TRUNCATE: fast, ids restart at 1);
-    how many rows went."""
+    """Empty votes, videos (with their timelines and search terms) and users at once (TRUNCATE: fast, ids
+    restart at 1); how many rows went."""
     rows = sum(table_counts(connection).values())
     connection.execute(text("SET FOREIGN_KEY_CHECKS = 0"))
     try:
-        for table in (VideoEvent.__table__, Vote.__table__, Video.__table__, User.__table__):
+        for table in (SearchTerm.__table__, VideoEvent.__table__, Vote.__table__, Video.__table__,
+                      User.__table__):
             connection.execute(text(f"SET STATEMENT lock_wait_timeout = {RESET_LOCK_WAIT} FOR "
                                     f"TRUNCATE TABLE `{table.name}`"))
     finally:
@@ -308,7 +313,7 @@ def update_counters(connection: Connection, videos: SeededVideos) -> int:
 
 def analyze_tables(connection: Connection) -> int:
     """Refresh the index statistics after a bulk load, so the optimizer plans with the real sizes."""
-    tables = [model.__tablename__ for model in (User, Video, Vote)]
+    tables = [model.__tablename__ for model in (User, Video, Vote, SearchTerm)]
     connection.execute(text(f"ANALYZE TABLE {', '.join(f'`{table}`' for table in tables)}")).all()
     connection.commit()
     return len(tables)

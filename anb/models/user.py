@@ -39,8 +39,6 @@ class User(Base):
         Index("ix_users_city_rank_jury", "city", text("jury_votes DESC"), "id", "processed_videos"),
         # Fraud review starts from the accounts created recently.
         Index("ix_users_created_at", "created_at"),
-        # Catalogue search by the player's name (accent- and case-insensitive, as the collation is).
-        Index("ix_users_name_ft", "first_name", "last_name", mysql_prefix="FULLTEXT"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )
 

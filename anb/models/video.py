@@ -36,8 +36,6 @@ class Video(Base):
         # The catalogue by votes, and a player's page of published videos, each read in index order.
         Index("ix_videos_status_votes", "status", text("votes_count DESC"), "id"),
         Index("ix_videos_owner_status_processed", "owner_id", "status", "processed_at"),
-        # Catalogue search: accent- and case-insensitive through the table's utf8mb4_unicode_ci collation.
-        Index("ix_videos_title_ft", "title", mysql_prefix="FULLTEXT"),
         Index("ix_videos_status_progress", "status", "progress_at"),
         {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_unicode_ci"},
     )

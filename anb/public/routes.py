@@ -14,7 +14,7 @@ from anb.errors import QUERY_MESSAGE
 from anb.extensions import limiter
 from anb.lookups import VideoNotFound, parse_id, published_video
 from anb.public import votes
-from anb.public.catalogue import NoSearchableWords, catalogue, with_votes_of
+from anb.public.catalogue import catalogue, with_votes_of
 from anb.public.players import PlayerNotFound, player_page
 from anb.public.ranking import ranking
 from anb.public.schemas import (
@@ -25,6 +25,7 @@ from anb.public.schemas import (
     RankingEntrySchema,
     VoteResponseSchema,
 )
+from anb.public.searching import NoSearchableWords
 from anb.public.windows import configured_windows, voting_over
 from anb.schemas import PageArgsSchema
 

@@ -13,6 +13,7 @@ from anb.extensions import db
 from anb.lookups import lock_video
 from anb.models import PendingDeletion, User, Video, VideoEvent, VideoStatus, now_utc
 from anb.observability.metrics import UPLOAD_TO_PROCESSED, VIDEOS_FINISHED
+from anb.search import index_video
 from anb.storage import get_storage
 from anb.videos import keys
 
@@ -64,6 +65,7 @@ def mark_processed(video_id: int, processed_key: str, attempt: int | None = None
     video.poster_key = poster_key if poster_source is not None and storage.exists(poster_key) else None
     db.session.execute(db.update(User).where(User.id == video.owner_id)
                        .values(processed_videos=User.processed_videos + 1))
+    index_video(video)  # after the owner's row is held: the name it reads is the current one
     waited = (video.processed_at - video.uploaded_at).total_seconds()
     db.session.commit()
     VIDEOS_FINISHED.labels(VideoStatus.PROCESSED.value).inc()

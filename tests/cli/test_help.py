@@ -6,7 +6,8 @@ import pytest
 
 COMMANDS = [("votes", "void"), ("votes", "suspicious"), ("users", "ban"), ("users", "unban"),
             ("users", "list"), ("jury", "add"), ("jury", "remove"), ("jury", "list"),
-            ("ranking", "finalists"), ("videos", "takedown"), ("videos", "stats"), ("media", "gc")]
+            ("ranking", "finalists"), ("videos", "takedown"), ("videos", "stats"), ("media", "gc"),
+            ("catalogue", "check"), ("catalogue", "reindex")]
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)

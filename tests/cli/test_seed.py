@@ -21,8 +21,8 @@ def test_seed_inserts_the_requested_rows_with_unique_votes(runner):
 
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert [line.split(":")[0] for line in lines[:-1]] == ["reset", "users", "videos", "votes", "counters",
-                                                          "analyze"]
+    assert [line.split(":")[0] for line in lines[:-1]] == ["reset", "users", "videos", "search terms",
+                                                          "votes", "counters", "analyze"]
     assert lines[2].startswith("videos: 120 rows") and lines[-1].startswith("seeded in")
     assert scalar("SELECT COUNT(*) FROM users") == 50
     assert scalar("SELECT COUNT(*) FROM users WHERE role = 'jury'") == 5
