@@ -16,29 +16,30 @@ database kept by --keep.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import sys
-import time
-import warnings
-from dataclasses import asdict, dataclass, replace
-from pathlib import Path
+from dataclasses import asdict, dataclass
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchkit import (
+    Latency,
+    bench_config,
+    bench_parser,
+    build_app,
+    captured_sql,
+    machine,
+    progress,
+    run_bench,
+    scaled,
+    seed_plan,
+    settle,
+    warm,
+)
+from flask import Flask
+from flask_jwt_extended import create_access_token
+from sqlalchemy import func, select
 
-from bench_ranking import Latency, machine, progress, settle  # noqa: E402
-from flask import Flask  # noqa: E402
-from flask_caching.backends import NullCache  # noqa: E402
-from flask_jwt_extended import create_access_token  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, func, select, text  # noqa: E402
-
-from anb import create_app  # noqa: E402
-from anb.cli.seeding import SeedPlan, seed  # noqa: E402
-from anb.extensions import db  # noqa: E402
-from anb.models import User, Video, Vote  # noqa: E402
-from config import TestingConfig, mysql_url  # noqa: E402
+from anb.cli.seeding import SeedPlan
+from anb.extensions import db
+from anb.models import User, Video, Vote
 
 DATABASE = "anb_bench_catalogue"
 PLAN = SeedPlan(players=100_000, videos=300_000, votes=1_000_000)
@@ -62,28 +63,8 @@ OTHER_SEARCHES = (
     ("search by votes: common title word", "sort=votes&q=clavada"),
     ("search in a city: common title word", "city=Cali&q=clavada"),
 )
-
-
-class NoCache(NullCache):
-    """Nothing cached, prepared bodies (anb.cache.prepared_json) included: every request reaches MariaDB."""
-
-    def get_bytes(self, key: str) -> None:
-        return None
-
-    def set_bytes(self, key: str, value: bytes, seconds: float) -> None:
-        return None
-
-    def claim(self, key: str, seconds: float) -> bool:
-        return True
-
-
-class BenchConfig(TestingConfig):
-    """The test settings on anb_bench_catalogue, as root, without rate limits and without caching."""
-
-    SQLALCHEMY_DATABASE_URI = mysql_url("root", "", DATABASE)
-    RATELIMIT_ENABLED = False
-    CACHE_TYPE = f"{__name__}.NoCache"
-    LOG_LEVEL = "WARNING"
+#: Without the cache: every request reaches MariaDB.
+CONFIG = bench_config(DATABASE)
 
 
 @dataclass(frozen=True)
@@ -94,27 +75,6 @@ class Case:
     url: str
     signed_in: bool = False
     search: bool = False
-
-
-def server_sql(statement: str) -> None:
-    """Run one statement on the server as root (creating or dropping the bench database)."""
-    engine = create_engine(mysql_url("root", "", ""), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            connection.execute(text(statement))
-    finally:
-        engine.dispose()
-
-
-def build_app(reuse: bool) -> Flask:
-    """The app on a fresh (or, with ``reuse``, the kept) bench database, migrated as production is."""
-    if not reuse:
-        server_sql(f"DROP DATABASE IF EXISTS `{DATABASE}`")
-    server_sql(f"CREATE DATABASE IF NOT EXISTS `{DATABASE}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    app = create_app(BenchConfig)
-    with app.app_context():
-        upgrade(directory=str(app.config["MIGRATIONS_DIR"]))
-    return app
 
 
 def cases(app: Flask) -> tuple[list[Case], str]:
@@ -140,43 +100,23 @@ def time_case(app: Flask, case: Case, token: str, requests: int) -> dict:
     """Latency of the request through the whole app, its result size, and the SQL it sends."""
     client = app.test_client()
     headers = {"Authorization": f"Bearer {token}"} if case.signed_in else {}
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    for _ in range(WARM_UP):
-        response = client.get(case.url, headers=headers)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", record)
-        try:
-            client.get(case.url, headers=headers)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", record)
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
+    response = warm(client, case.url, WARM_UP, headers)
+    with app.app_context(), captured_sql() as statements:
         client.get(case.url, headers=headers)
-        samples.append(time.perf_counter() - started)
+    latency = Latency.measure(lambda: client.get(case.url, headers=headers), requests)
     body = response.get_json()
     items = len(body["videos"]) if isinstance(body, dict) else len(body)
-    return {"latency": asdict(Latency.of(samples)), "items": items, "queries": len(statements)}
+    return {"latency": asdict(latency), "items": items, "queries": len(statements)}
 
 
 def run(args: argparse.Namespace) -> dict:
     """Seed (unless reusing), time every case, and compare with the plain page."""
-    os.environ["ANB_ENV"] = "testing"
-    warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
-    app = build_app(args.reuse)
-    plan = replace(PLAN, players=round(PLAN.players * args.scale), videos=round(PLAN.videos * args.scale),
-                   votes=round(PLAN.votes * args.scale))
+    app = build_app(CONFIG, reuse=args.reuse)
+    plan = scaled(PLAN, args.scale)
     seeding = []
     if not args.reuse:
         progress(f"seeding {plan.players:,} players, {plan.videos:,} videos, {plan.votes:,} votes")
-        with app.app_context(), db.engine.connect() as connection:
-            seeding = [asdict(phase) for phase in
-                       seed(connection, plan, reset=True, echo=lambda line: progress(f"  {line}"))]
+        seeding = [asdict(phase) for phase in seed_plan(app, plan)]
     progress(f"MariaDB quiet after {settle(app):.0f} s")
     found, token = cases(app)
     results = {"machine": machine(app), "plan": asdict(plan), "seeding": seeding, "requests": args.requests,
@@ -230,23 +170,11 @@ def report(results: dict) -> None:
 
 def main() -> None:
     """Parse the options, measure, report, and drop the bench database unless asked to keep it."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_parser(__doc__)
     parser.add_argument("--requests", type=int, default=300, help="timed requests per case")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the volumes (0.1 for a quick run)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the report")
-    parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database afterwards")
     parser.add_argument("--reuse", action="store_true", help="time a kept database, without seeding")
-    args = parser.parse_args()
-    try:
-        results = run(args)
-    finally:
-        if not args.keep:
-            server_sql(f"DROP DATABASE IF EXISTS `{DATABASE}`")
-    if args.json:
-        print(json.dumps(results, indent=2, default=str))
-    else:
-        report(results)
+    run_bench(parser, DATABASE, run, report)
 
 
 if __name__ == "__main__":

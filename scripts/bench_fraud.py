@@ -17,36 +17,35 @@ minutes after signing up), then:
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import replace
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchkit import (
+    bench_config,
+    bench_parser,
+    build_app,
+    explain,
+    machine,
+    progress,
+    run_bench,
+    scaled,
+    seed_plan,
+)
+from sqlalchemy import func, insert, select, text, update
 
-from flask import Flask  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, func, insert, select, text, update  # noqa: E402
-
-from anb import create_app  # noqa: E402
-from anb.admin import fraud  # noqa: E402
-from anb.admin.voids import VoteFilter, void_votes  # noqa: E402
-from anb.cli.seeding import SeedPlan, seed  # noqa: E402
-from anb.counters import counter_mismatches  # noqa: E402
-from anb.extensions import db  # noqa: E402
-from anb.models import User, Video, Vote, now_utc  # noqa: E402
-from anb.public.votes import VoteOrigin, vote  # noqa: E402
-from anb.security import hash_password  # noqa: E402
-from config import TestingConfig, mysql_url  # noqa: E402
+from anb.admin import fraud
+from anb.admin.voids import VoteFilter, void_votes
+from anb.cli.seeding import SeedPlan
+from anb.counters import counter_mismatches
+from anb.extensions import db
+from anb.models import User, Video, Vote, now_utc
+from anb.public.votes import VoteOrigin, vote
+from anb.security import hash_password
 
 DATABASE = "anb_bench_fraud"
 PLAN = SeedPlan(players=100_000, videos=300_000, votes=1_000_000)
@@ -56,51 +55,8 @@ FARM_AGENT = "FarmBot/1.0"
 FARM_ACCOUNTS = 40
 FARM_VIDEOS = 5
 INDEX = "ix_votes_created_at"
-
-
-class BenchConfig(TestingConfig):
-    """The test settings on anb_bench_fraud, as root, with production's fraud thresholds."""
-
-    SQLALCHEMY_DATABASE_URI = mysql_url("root", "", DATABASE)
-    RATELIMIT_ENABLED = False
-    LOG_LEVEL = "WARNING"
-
-
-def progress(message: str) -> None:
-    """Progress goes to stderr, so stdout is only the report (or the JSON)."""
-    print(message, file=sys.stderr, flush=True)
-
-
-@contextmanager
-def _server() -> Iterator:
-    engine = create_engine(mysql_url("root", "", ""), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
-
-
-def recreate_database() -> None:
-    """A fresh, empty anb_bench_fraud."""
-    with _server() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
-        connection.execute(text(f"CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 "
-                                "COLLATE utf8mb4_unicode_ci"))
-
-
-def drop_database() -> None:
-    """Remove anb_bench_fraud and its 1.3M rows."""
-    with _server() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
-
-
-def build_app() -> Flask:
-    """The app on anb_bench_fraud, migrated the way production is."""
-    app = create_app(BenchConfig)
-    with app.app_context():
-        upgrade(directory=str(app.config["MIGRATIONS_DIR"]))
-    return app
+#: With the test settings' cache and production's fraud thresholds.
+CONFIG = bench_config(DATABASE, cache=True)
 
 
 def plant_farm() -> int:
@@ -124,31 +80,6 @@ def plant_farm() -> int:
                        .values(created_at=now - timedelta(minutes=25)))
     db.session.commit()
     return FARM_ACCOUNTS * len(targets)
-
-
-@contextmanager
-def captured_sql() -> Iterator[list[tuple[str, object]]]:
-    """The statements (and parameters) sent while the block runs."""
-    statements: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
-        statements.append((statement, parameters))
-
-    event.listen(db.engine, "before_cursor_execute", capture)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", capture)
-
-
-def explain(rule: Callable, since, limits) -> list[dict]:
-    """EXPLAIN of the SQL ``rule`` sends."""
-    with captured_sql() as statements:
-        rule(since, limits)
-    statement, parameters = statements[-1]
-    result = db.session.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters)
-    keys = list(result.keys())
-    return [dict(zip(keys, row, strict=True)) for row in result]
 
 
 def time_rule(rule: Callable, since, limits, repeat: int) -> dict:
@@ -207,29 +138,21 @@ def time_void(repeat: int) -> dict:
             "mismatches": len(mismatches)}
 
 
-def machine() -> dict:
-    """What the figures were measured on."""
-    version = db.session.execute(text("SELECT VERSION()")).scalar()
-    return {"cpus": os.cpu_count(), "load_average": os.getloadavg(), "python": platform.python_version(),
-            "mariadb": version, "platform": platform.platform()}
-
-
 def run(args: argparse.Namespace) -> dict:
     """Seed, plant, measure."""
-    plan = replace(PLAN, players=int(PLAN.players * args.scale), videos=int(PLAN.videos * args.scale),
-                   votes=int(PLAN.votes * args.scale))
-    recreate_database()
-    app = build_app()
+    plan = scaled(PLAN, args.scale)
+    app = build_app(CONFIG)
+    progress(f"seeding {plan.players:,} players, {plan.videos:,} videos, {plan.votes:,} votes")
+    seed_plan(app, plan)
     with app.app_context():
-        progress(f"seeding {plan.players:,} players, {plan.videos:,} videos, {plan.votes:,} votes")
-        with db.engine.connect() as connection:
-            seed(connection, plan, echo=lambda line: progress(f"  {line}"))
         planted = plant_farm()
         progress(f"planted {planted} farm votes; timing the rules")
         limits = fraud.Thresholds.from_config(app.config)
-        results = {"machine": machine(), "plan": plan.__dict__, "planted_votes": planted,
-                   "thresholds": limits.__dict__, "windows": time_windows(limits, args.repeat)}
-        results["explain_24h"] = {rule.__name__: explain(rule, now_utc() - WINDOWS["24h"], limits)
+        results = {"machine": {**machine(app), "load_average": os.getloadavg()}, "plan": plan.__dict__,
+                   "planted_votes": planted, "thresholds": limits.__dict__,
+                   "windows": time_windows(limits, args.repeat)}
+        since = now_utc() - WINDOWS["24h"]
+        results["explain_24h"] = {rule.__name__: explain(lambda rule=rule: rule(since, limits))
                                   for rule in fraud.RULES}
         progress("timing the 24 h window without the index")
         results["without_index_24h"] = without_index(limits, args.repeat)
@@ -264,24 +187,12 @@ def report(results: dict) -> None:
 
 def main() -> None:
     """Parse the options, measure, report, and drop anb_bench_fraud unless asked to keep it."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_parser(__doc__)
     parser.add_argument("--scale", type=float, default=1.0,
                         help="multiply the seeded volumes (0.01 for a quick run)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per rule and window")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the report")
-    parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database afterwards")
-    args = parser.parse_args()
     warnings.simplefilter("ignore")
-    try:
-        results = run(args)
-    finally:
-        if not args.keep:
-            drop_database()
-    if args.json:
-        print(json.dumps(results, indent=2, default=str))
-    else:
-        report(results)
+    results = run_bench(parser, DATABASE, run, report)
     if results["void"]["mismatches"]:
         sys.exit(1)
 

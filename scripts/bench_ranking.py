@@ -13,33 +13,38 @@ measures votes/s single-threaded and with N threads, and checks that the counter
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import random
-import statistics
 import sys
 import threading
 import time
-import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
+from benchkit import (
+    Latency,
+    bench_config,
+    bench_parser,
+    build_app,
+    explain,
+    machine,
+    progress,
+    run_bench,
+    scaled,
+    seed_plan,
+    settle,
+    warm,
+)
 from flask import Flask
 from flask_jwt_extended import create_access_token
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy import func, select
 
-from anb import create_app
-from anb.cli.seeding import SEED_PASSWORD, Phase, SeedPlan, insert_users, seed
+from anb.cli.seeding import SEED_PASSWORD, SeedPlan, insert_users
 from anb.counters import counter_mismatches, table_counts
 from anb.extensions import db
 from anb.models import User, Video
 from anb.public.ranking import ranking
 from anb.security import hash_password
-from config import TestingConfig, mysql_url
 
 DATABASE = "anb_bench"
 #: Size A has 2,000 accounts so that about 1,500 players have a video: page 50 (rows 981-1000) is not empty.
@@ -50,19 +55,8 @@ WARM_UP = 50
 #: The ratio of size B's latency to size A's that the ranking must stay under.
 TARGET_RATIO = 1.2
 VOTES_PER_VOTER = 10
-#: MariaDB counts as quiet after a bulk load once it writes less than this per second, three seconds running.
-QUIET_BYTES_PER_SECOND = 1 << 20
-SETTLE_LIMIT_SECONDS = 180
-
-
-class BenchConfig(TestingConfig):
-    """The test settings on anb_bench, as root, without rate limits and without the ranking cache."""
-
-    SQLALCHEMY_DATABASE_URI = mysql_url("root", "", DATABASE)
-    RATELIMIT_ENABLED = False
-    #: Every ranking request reaches MariaDB: the figures are the database's cost, not Redis's.
-    CACHE_TYPE = "NullCache"
-    LOG_LEVEL = "WARNING"
+#: Without the cache: every ranking request reaches MariaDB.
+CONFIG = bench_config(DATABASE)
 
 
 @dataclass(frozen=True)
@@ -90,22 +84,6 @@ CASES = (RankingCase("global page 1", 1), RankingCase("city page 1", 1, "bogota"
 
 
 @dataclass(frozen=True)
-class Latency:
-    """Milliseconds over many timed calls."""
-
-    count: int
-    p50: float
-    p95: float
-    mean: float
-
-    @classmethod
-    def of(cls, seconds: list[float]) -> Latency:
-        """Summarise per-call durations in seconds."""
-        cuts = statistics.quantiles(seconds, n=100, method="inclusive")
-        return cls(len(seconds), cuts[49] * 1000, cuts[94] * 1000, statistics.fmean(seconds) * 1000)
-
-
-@dataclass(frozen=True)
 class WriteRun:
     """Votes posted through the app by ``threads`` threads."""
 
@@ -121,109 +99,29 @@ class WriteRun:
         return (self.votes - self.failures) / self.seconds
 
 
-def progress(message: str) -> None:
-    """Progress goes to stderr, so stdout is only the report (or the JSON)."""
-    print(message, file=sys.stderr, flush=True)
-
-
-def recreate_database() -> None:
-    """A fresh, empty anb_bench."""
-    with _server() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
-        connection.execute(text(f"CREATE DATABASE `{DATABASE}` CHARACTER SET utf8mb4 "
-                                "COLLATE utf8mb4_unicode_ci"))
-
-
-def drop_database() -> None:
-    """Remove anb_bench and its 1.3M rows."""
-    with _server() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
-
-
-@contextmanager
-def _server() -> Iterator:
-    engine = create_engine(mysql_url("root", "", ""), isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            yield connection
-    finally:
-        engine.dispose()
-
-
-def build_app() -> Flask:
-    """The app on anb_bench, migrated the way production is."""
-    app = create_app(BenchConfig)
-    with app.app_context():
-        upgrade(directory=str(app.config["MIGRATIONS_DIR"]))
-    return app
-
-
-def seed_size(app: Flask, plan: SeedPlan) -> list[Phase]:
-    """Empty the tables and seed ``plan``, echoing each phase."""
-    with app.app_context(), db.engine.connect() as connection:
-        return seed(connection, plan, reset=True, echo=lambda line: progress(f"  {line}"))
-
-
-def settle(app: Flask) -> float:
-    """Wait for InnoDB to finish writing out the bulk load, so timings measure queries, not flushing."""
-    started = time.perf_counter()
-    quiet = 0
-    with app.app_context(), db.engine.connect() as connection:
-        written = _bytes_written(connection)
-        while quiet < 3 and time.perf_counter() - started < SETTLE_LIMIT_SECONDS:
-            time.sleep(1)
-            previous, written = written, _bytes_written(connection)
-            quiet = quiet + 1 if written - previous < QUIET_BYTES_PER_SECOND else 0
-    return time.perf_counter() - started
-
-
-def _bytes_written(connection) -> int:
-    return int(connection.execute(text("SHOW GLOBAL STATUS LIKE 'Innodb_data_written'")).one()[1])
-
-
 def time_requests(app: Flask, case: RankingCase, requests: int) -> tuple[Latency, int]:
     """Latency of the ranking request through the whole app, and how many rows a page has."""
     client = app.test_client()
-    for _ in range(WARM_UP):
-        response = client.get(case.url)
-        assert response.status_code == 200, response.get_data(as_text=True)
-    samples = []
-    for _ in range(requests):
-        started = time.perf_counter()
-        client.get(case.url)
-        samples.append(time.perf_counter() - started)
-    return Latency.of(samples), len(response.get_json())
+    response = warm(client, case.url, WARM_UP)
+    return Latency.measure(lambda: client.get(case.url), requests), len(response.get_json())
 
 
 def time_queries(app: Flask, case: RankingCase, requests: int) -> Latency:
-    """Latency of the ranking query alone (ranking without its cache), one transaction each."""
-    with app.app_context():
-        samples = []
-        for index in range(WARM_UP + requests):
-            started = time.perf_counter()
-            ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
-            db.session.rollback()
-            if index >= WARM_UP:
-                samples.append(time.perf_counter() - started)
-        return Latency.of(samples)
-
-
-def explain(app: Flask, case: RankingCase) -> list[dict]:
-    """EXPLAIN of the very SQL the ranking sends (caught as it goes to the driver)."""
-    captured: list[tuple[str, object]] = []
-
-    def capture(_conn, _cursor, statement, parameters, _context, _executemany) -> None:
-        captured.append((statement, parameters))
+    """Latency of the ranking query alone (the ranking function, no HTTP), one transaction each."""
+    def query() -> None:
+        ranking(case.offset, PAGE_SIZE, case.city, None)
+        db.session.rollback()
 
     with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", capture)
-        try:
-            ranking.uncached(case.offset, PAGE_SIZE, case.city, None)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", capture)
-        statement, parameters = captured[-1]
-        rows = db.session.connection().exec_driver_sql(f"EXPLAIN {statement}", parameters).mappings()
-        return [dict(row) for row in rows]
+        for _ in range(WARM_UP):
+            query()
+        return Latency.measure(query, requests)
+
+
+def explain_case(app: Flask, case: RankingCase) -> list[dict]:
+    """EXPLAIN of the very SQL the ranking sends for ``case``."""
+    with app.app_context():
+        return explain(lambda: ranking(case.offset, PAGE_SIZE, case.city, None))
 
 
 def uses_ranking_index(plan: list[dict]) -> bool:
@@ -272,19 +170,10 @@ def time_votes(app: Flask, jobs: list[tuple[str, int]], threads: int) -> WriteRu
     return WriteRun(threads, len(jobs), len(failures), time.perf_counter() - started, Latency.of(samples))
 
 
-def machine(app: Flask) -> dict:
-    """What the figures were measured on."""
-    with app.app_context():
-        version = db.session.execute(text("SELECT VERSION()")).scalar()
-        pool = db.session.execute(text("SELECT @@innodb_buffer_pool_size")).scalar()
-    return {"cpus": os.cpu_count(), "python": platform.python_version(), "mariadb": version,
-            "innodb_buffer_pool_mib": int(pool) // 2**20, "platform": platform.platform()}
-
-
 def measure_size(app: Flask, name: str, plan: SeedPlan, requests: int) -> dict:
     """Seed one size and time every ranking case at it."""
     progress(f"size {name}: seeding {plan.players:,} players, {plan.videos:,} videos, {plan.votes:,} votes")
-    phases = seed_size(app, plan)
+    phases = seed_plan(app, plan)
     settled = settle(app)
     progress(f"size {name}: MariaDB quiet after {settled:.0f} s")
     result = {"plan": asdict(plan), "seeding": [asdict(phase) for phase in phases], "settle_seconds": settled,
@@ -317,17 +206,14 @@ def ratios(sizes: dict) -> dict:
 
 def run(args: argparse.Namespace) -> dict:
     """Every measurement, as one JSON-ready dict."""
-    os.environ["ANB_ENV"] = "testing"
-    warnings.filterwarnings("ignore", message="Flask-Caching: CACHE_TYPE is set to NullCache")
     rng = random.Random(7)
     progress(f"creating database {DATABASE}")
-    recreate_database()
-    app = build_app()
-    sizes = {"A": SIZES["A"], "B": _scaled(SIZES["B"], args.scale)}
+    app = build_app(CONFIG)
+    sizes = {"A": SIZES["A"], "B": scaled(SIZES["B"], args.scale)}
     results = {"machine": machine(app), "requests": args.requests, "page_size": PAGE_SIZE,
                "sizes": {name: measure_size(app, name, plan, args.requests) for name, plan in sizes.items()}}
     results["ratios"] = ratios(results["sizes"])
-    results["explain"] = {case.name: explain(app, case) for case in CASES}
+    results["explain"] = {case.name: explain_case(app, case) for case in CASES}
     writes = measure_writes(app, args.write_votes, args.threads, rng)
     results["writes"] = [{**asdict(write), "per_second": write.per_second} for write in writes]
     with app.app_context(), db.engine.connect() as connection:
@@ -335,11 +221,6 @@ def run(args: argparse.Namespace) -> dict:
         results["mismatches"] = [asdict(mismatch) for mismatch in counter_mismatches(connection)]
         results["final_rows"] = table_counts(connection)
     return results
-
-
-def _scaled(plan: SeedPlan, scale: float) -> SeedPlan:
-    return replace(plan, players=round(plan.players * scale), videos=round(plan.videos * scale),
-                   votes=round(plan.votes * scale))
 
 
 def report(results: dict, out: Callable[[str], None] = print) -> None:
@@ -389,24 +270,12 @@ def _ratio(value: float) -> str:
 
 def main() -> None:
     """Parse the options, measure, report, and drop anb_bench unless asked to keep it."""
-    parser = argparse.ArgumentParser(description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = bench_parser(__doc__)
     parser.add_argument("--requests", type=int, default=1000, help="timed ranking requests per case and size")
     parser.add_argument("--write-votes", type=int, default=2000, help="votes per write run")
     parser.add_argument("--threads", type=int, default=16, help="threads of the concurrent write run")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply size B (e.g. 0.1 for a quick run)")
-    parser.add_argument("--json", action="store_true", help="print the results as JSON instead of the report")
-    parser.add_argument("--keep", action="store_true", help=f"keep the {DATABASE} database afterwards")
-    args = parser.parse_args()
-    try:
-        results = run(args)
-    finally:
-        if not args.keep:
-            drop_database()
-    if args.json:
-        print(json.dumps(results, indent=2, default=str))
-    else:
-        report(results)
+    results = run_bench(parser, DATABASE, run, report)
     if results["mismatches"]:
         sys.exit(1)
 
