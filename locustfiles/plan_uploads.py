@@ -3,7 +3,8 @@ readers read the catalogue and the rankings (their latency shows whether uploads
 
 Settings (environment): LOAD_UPLOADERS (2), LOAD_READERS (10), LOAD_UPLOADS_EACH (0: until the end; with
 N > 0 the plan ends once every uploader has sent N), LOAD_UPLOAD_FILE, LOAD_TIME_SCALE. With LOAD_API_PID
-(gunicorn's master) the API's RSS is sampled once a second into LOAD_RSS_CSV. With LOAD_SUMMARY the
+(gunicorn's master) the API's RSS (master and workers; their ffprobe/ffmpeg children apart) is sampled
+once a second into LOAD_RSS_CSV. With LOAD_SUMMARY the
 figures below are also written there as JSON (scripts/bench_uploads.py reads them).
 
 Passes (exit code 0) with no failed request (an upload counts only as 201 with the contract's body), the
@@ -97,9 +98,11 @@ def _check(environment, **_kwargs) -> None:
         sampler.sample()
         RSS_CSV.parent.mkdir(parents=True, exist_ok=True)
         sampler.write_csv(RSS_CSV)
-        summary.update(rss_start_mb=round(sampler.samples[0][2], 1),
-                       rss_max_mb=round(max(total_mb for *_, total_mb in sampler.samples), 1),
-                       rss_growth_mb=round(sampler.growth_mb(), 1))
+        summary.update(rss_start_mb=round(sampler.samples[0][1], 1),
+                       rss_max_mb=round(max(sample[1] for sample in sampler.samples), 1),
+                       rss_growth_mb=round(sampler.growth_mb(), 1),
+                       helpers_rss_max_mb=round(max(sample[2] for sample in sampler.samples), 1),
+                       helpers_max=max(sample[3] for sample in sampler.samples))
     growth = summary.get("rss_growth_mb")
     passed = (total.num_failures == 0 and reads.num_requests > 0 and summary["read_p95_ms"] <= MAX_READ_P95_MS
               and (uploads.num_requests > 0 or not Uploader.fixed_count)

@@ -69,11 +69,12 @@ class Uploader(ApiUser):
                 response.failure(f"upload answered {response.status_code}: {response.text[:200]}")
 
 
-class Reader(WebFan):
-    """An anonymous reader of the catalogue and the rankings (the web mix's two read tasks, no login)."""
+class Reader(ApiUser):
+    """An anonymous reader running the web mix's two read tasks (catalogue, ranking) with its weights and
+    think time; no login. (Not a WebFan subclass: Locust would inherit all of that user's tasks.)"""
 
+    wait_time = WebFan.wait_time
     tasks = {WebFan.catalogue: 8, WebFan.ranking: 6}
 
     def on_start(self) -> None:
-        self.headers: dict[str, str] = {}
         self.video_ids: list[str] = []

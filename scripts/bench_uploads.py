@@ -7,11 +7,15 @@ Three runs of locustfiles/plan_uploads.py (headless, CSV and HTML like scripts/b
 var/capacity/<stamp>/uploads-*/, each with the same anonymous readers:
 
 1. ``reads-alone``: no uploader; the reads' p95 without uploads (and the API's workers warmed up);
-2. ``plan``: the assignment's plan, 2 players uploading a 50 MB video without pause for 3 min × time scale;
-3. ``concurrent``: ``--concurrent`` players starting a 50 MB upload at the same moment (``--each`` each).
+2. ``concurrent``: ``--concurrent`` players starting a 50 MB upload at the same moment (``--each`` each);
+   it ends when every one has finished (at most the plan's full 3 minutes, whatever the time scale).
+   Every gunicorn worker serves its first uploads here, so its RSS includes that warm-up;
+3. ``plan``: the assignment's plan, 2 players uploading a 50 MB video without pause for 3 min × time
+   scale, on warmed workers: its RSS shows whether memory stays flat as uploads keep coming.
 
 The API's RSS (gunicorn's master and workers, from /proc; the master's pid from supervisorctl unless
-``--api-pid``) is sampled once a second in runs 2 and 3 (rss.csv beside each run). The uploads make the
+``--api-pid``; their ffprobe/ffmpeg children apart) is sampled once a second in runs 2 and 3 (rss.csv
+beside each run). The uploads make the
 stack's workers busy: every accepted upload is a processing chain. Only loopback hosts are accepted.
 Prints a Markdown table (also report.md); exits non-zero if a run missed its pass criteria.
 """
@@ -59,15 +63,17 @@ def run(name: str, host: str, out: Path, scale: float, accounts: Path, settings:
 def table(runs: list[dict]) -> list[str]:
     """One line per run: uploads, reads and the API's memory."""
     lines = ["| run | uploaders | uploads (failed) | upload p50 / p95 ms | reads (failed) "
-             "| read p50 / p95 ms | API RSS start → max MB (growth) | load avg after | result |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| read p50 / p95 ms | API RSS start → max MB (growth) | API children: max RSS MB (n) "
+             "| load avg after | result |", "|---|---|---|---|---|---|---|---|---|---|"]
     for item in runs:
         rss = (f"{item['rss_start_mb']:.0f} → {item['rss_max_mb']:.0f} ({item['rss_growth_mb']:+.0f})"
                if "rss_growth_mb" in item else "–")
+        helpers = (f"{item['helpers_rss_max_mb']:.0f} ({item['helpers_max']})" if "helpers_max" in item
+                   else "–")
         lines.append(f"| {item['name']} | {item['uploaders']} | {item['uploads']} "
                      f"({item['upload_failures']}) | {item['upload_p50_ms']} / {item['upload_p95_ms']} | "
                      f"{item['reads']} ({item['read_failures']}) | {item['read_p50_ms']} / "
-                     f"{item['read_p95_ms']} | {rss} | "
+                     f"{item['read_p95_ms']} | {rss} | {helpers} | "
                      f"{item['load']:.1f} | **{'PASS' if item['code'] == 0 else 'FAIL'}** |")
     return lines
 
@@ -92,11 +98,11 @@ def main() -> int:
     common = {"LOAD_UPLOAD_FILE": str(clip), "LOAD_READERS": str(args.readers)}
     runs = [run("reads-alone", args.host, out, args.time_scale, accounts,
                 {**common, "LOAD_UPLOADERS": "0", "LOAD_UPLOADS_EACH": "0", "LOAD_API_PID": "0"}),
-            run("plan", args.host, out, args.time_scale, accounts,
-                {**common, "LOAD_UPLOADERS": "2", "LOAD_UPLOADS_EACH": "0", "LOAD_API_PID": api_pid}),
-            run("concurrent", args.host, out, args.time_scale, accounts,
+            run("concurrent", args.host, out, 1.0, accounts,
                 {**common, "LOAD_UPLOADERS": str(args.concurrent), "LOAD_UPLOADS_EACH": str(args.each),
-                 "LOAD_API_PID": api_pid})]
+                 "LOAD_API_PID": api_pid}),
+            run("plan", args.host, out, args.time_scale, accounts,
+                {**common, "LOAD_UPLOADERS": "2", "LOAD_UPLOADS_EACH": "0", "LOAD_API_PID": api_pid})]
     report = [f"# Uploads run {out.name} against {args.host}", "",
               f"{clip.stat().st_size / 1e6:.1f} MB clip ({UPLOAD_SECONDS} s 1080x1920, phone bitrate), "
               f"{args.readers} readers, LOAD_TIME_SCALE={args.time_scale}, 2 cores (shared)", "",

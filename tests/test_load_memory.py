@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from locustfiles.memory import RssSampler, process_tree, rss_mb
+from locustfiles.memory import RssSampler, children, process_tree, rss_mb
 
 #: A child that starts a grandchild, says both pids, then waits to be stopped.
 PARENT = ("import subprocess, sys; child = subprocess.Popen([sys.executable, '-c', 'import time; "
@@ -22,6 +22,12 @@ def test_the_tree_holds_the_root_its_children_and_their_children() -> None:
         tree = process_tree(os.getpid())
         assert {os.getpid(), parent.pid, grandchild} <= set(tree)
         assert process_tree(parent.pid) == [parent.pid, grandchild]
+        assert parent.pid in children(os.getpid()) and grandchild not in children(os.getpid())
+        sampler = RssSampler(os.getpid())  # server: this process and its child; helper: the grandchild
+        own = sampler.sample()
+        _, _, helpers, count = sampler.samples[0]
+        assert own >= rss_mb(os.getpid()) + rss_mb(parent.pid) * 0.9
+        assert count >= 1 and helpers >= rss_mb(grandchild) * 0.8
     finally:
         parent.communicate("")
     assert parent.pid not in process_tree(os.getpid())
@@ -42,4 +48,5 @@ def test_growth_is_measured_from_the_first_sample(tmp_path: Path) -> None:
     del ballast
     sampler.write_csv(tmp_path / "rss.csv")
     header, start, _ = (tmp_path / "rss.csv").read_text().splitlines()
-    assert header == "seconds,processes,rss_mb" and float(start.split(",")[2]) == round(first, 1)
+    assert header == "seconds,server_rss_mb,helpers_rss_mb,helpers"
+    assert float(start.split(",")[1]) == round(first, 1)
