@@ -39,7 +39,8 @@ READS = [("/api/public/rankings", "ranking, cached bytes"),
          ("/api/health/live", "liveness"),
          ("/api/health", "readiness (checks cached 2 s)")]
 PLANS = {"smoke": "locustfiles/plan_smoke.py", "web_ramp": "locustfiles/plan_web_ramp.py",
-         "long_ramp": "locustfiles/plan_long_ramp.py", "knee": "locustfiles/plan_knee.py"}
+         "long_ramp": "locustfiles/plan_long_ramp.py", "knee": "locustfiles/plan_knee.py",
+         "uploads": "locustfiles/plan_uploads.py"}
 KNEE_MS = 1000
 
 

@@ -31,7 +31,10 @@ from anb.media.tools import FFMPEG
 ROOT = Path(__file__).resolve().parent.parent
 
 BENCH_DIR = ROOT / "var" / "bench"
-REFERENCE = (Path(__file__).resolve().parent / "../../shared/bench/reference_pipeline.sh").resolve()
+#: ../shared/bench/reference_pipeline.sh of the checkout (main) or of a worktree's main (one level up).
+REFERENCE = next((folder / "shared" / "bench" / "reference_pipeline.sh" for folder in ROOT.parents
+                  if (folder / "shared" / "bench" / "reference_pipeline.sh").is_file()),
+                 ROOT.parent / "shared" / "bench" / "reference_pipeline.sh")
 CARD, WATERMARK = ROOT / "static" / "anb_card.png", ROOT / "static" / "anb_watermark.png"
 #: Card clips rendered once (by the first brand run) and reused, as a worker's MEDIA_ROOT/cache is.
 CARD_CACHE = BENCH_DIR / "cache"

@@ -7,8 +7,10 @@ from pathlib import Path
 from anb.media.ffmpeg import atomic_output, ffmpeg_command, run_ffmpeg
 
 FPS = 30
-#: Cheap to write and to decode again in the brand stage, and close to lossless (notes: CRF 16-18).
-INTERMEDIATE_CODEC = ("-c:v", "libx264", "-preset", "ultrafast", "-crf", "17", "-pix_fmt", "yuv420p")
+#: The intermediate only carries the fitted frames to the brand stage, so it is chosen for what it costs to
+#: write and to read back: MPEG-4 Part 2 at quantiser 3 (near lossless, a keyframe every 10 s) encodes and
+#: decodes for less CPU than x264 ultrafast CRF 17 did, at a higher SSIM (docs/pipeline-benchmark.md).
+INTERMEDIATE_CODEC = ("-c:v", "mpeg4", "-q:v", "3", "-g", "300", "-pix_fmt", "yuv420p")
 
 
 def fit_filter(size: tuple[int, int] = (1280, 720), fps: int = FPS) -> str:

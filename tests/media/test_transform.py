@@ -1,12 +1,14 @@
 """Stage 2: exact cut, fit into 1280x720 with black bars, 30 fps, square pixels, no audio."""
 
+import subprocess
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
 
 from anb.media.probe import MediaError, probe
-from anb.media.transform import fit
+from anb.media.tools import FFMPEG
+from anb.media.transform import fit, fit_filter
 from tests.clips import FIT_SECONDS, frame_at, leftovers, video_stream
 
 
@@ -19,6 +21,18 @@ def test_landscape_is_cut_exactly_and_fills_the_frame(fitted_landscape: Path) ->
     assert stream.get("sample_aspect_ratio", "1:1") == "1:1"
     frame = frame_at(fitted_landscape, 1.0).astype(int)
     assert frame[:, :8].mean() > 30 and frame[:, -8:].mean() > 30, "16:9 input needs no bars"
+
+
+def test_the_intermediate_is_cheap_mpeg4_and_near_lossless(fitted_landscape: Path,
+                                                           landscape_clip: Path) -> None:
+    """MPEG-4 Part 2 at quantiser 3 (cheaper to write and to read back than x264 was): the brand stage
+    must get the fitted frames nearly as ffmpeg's own scale and pad make them."""
+    assert video_stream(fitted_landscape, count_frames=False)["codec_name"] == "mpeg4"
+    compared = subprocess.run(
+        [FFMPEG, "-hide_banner", "-nostdin", "-i", str(fitted_landscape), "-t", f"{FIT_SECONDS}",
+         "-i", str(landscape_clip), "-filter_complex", f"[1:v]{fit_filter()}[ref];[0:v][ref]ssim",
+         "-f", "null", "-"], capture_output=True, text=True, check=True)
+    assert float(compared.stderr.rsplit("All:", 1)[1].split()[0]) >= 0.98
 
 
 def test_portrait_gets_black_side_bars_not_stretch(fitted_portrait: Path) -> None:
