@@ -8,7 +8,8 @@ _var = Path(os.environ.get("ANB_VAR_DIR", Path(__file__).resolve().parent.parent
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
+# gthread by default; GUNICORN_WORKER_CLASS=sync is measured beside it in docs/capacity.md.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 120
 graceful_timeout = 30
@@ -21,7 +22,10 @@ limit_request_line = 8190
 limit_request_field_size = 16384
 limit_request_fields = 32768
 pidfile = str(_var / "app" / "gunicorn.pid")
-accesslog = str(_var / "log" / "gunicorn-access.log")
+# Nginx writes one access line per request, with the same request id (config/nginx): gunicorn's own line
+# for it cost an eighth of a cached read's CPU (py-spy, docs/capacity.md). GUNICORN_ACCESS_LOG=1 brings it
+# back (e.g. when gunicorn is reached without Nginx).
+accesslog = str(_var / "log" / "gunicorn-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
 errorlog = str(_var / "log" / "gunicorn-error.log")
 capture_output = True
 proc_name = "anb-api"

@@ -3,21 +3,22 @@ echoes, and hands to every stage of the uploaded video's chain."""
 
 from __future__ import annotations
 
+import runpy
 import uuid
 
 import pytest
 import requests
 
 from anb.models import VideoStatus
-from config import PIPELINE_QUEUES
+from config import PIPELINE_QUEUES, ROOT
 from tests.helpers import Gunicorn, Nginx, bearer
 from tests.worker import stages_logged, wait_until_finished
 
 
 @pytest.fixture
 def site(app, tmp_path):
-    """gunicorn (one worker) behind Nginx, both on free ports, stopped after the test."""
-    with Gunicorn(tmp_path / "var", workers=1) as api, Nginx(tmp_path / "var", api.api_bind,
+    """gunicorn (one worker, with its access log) behind Nginx, both on free ports, stopped after the test."""
+    with Gunicorn(tmp_path / "var", workers=1, access_log=True) as api, Nginx(tmp_path / "var", api.api_bind,
                                                             app.config["MEDIA_ROOT"]) as nginx:
         yield api, nginx
 
@@ -43,7 +44,7 @@ def test_nginx_request_id_reaches_the_app_logs_and_every_stage(site, user, clips
     assert wait_until_finished(int(response.json()["video_id"])).status == VideoStatus.PROCESSED
 
     assert f"rid={request_id}" in nginx.access_log(f"rid={request_id}")
-    assert f"rid={request_id}" in api.logs()  # gunicorn's access line
+    assert f"rid={request_id}" in api.logs()  # gunicorn's access line (GUNICORN_ACCESS_LOG=1)
     assert stages_logged(live_worker.log_path, request_id) == set(PIPELINE_QUEUES)
 
 
@@ -56,3 +57,15 @@ def test_a_callers_request_id_is_kept(site):
     assert response.headers["X-Request-ID"] == request_id
     assert f"rid={request_id}" in nginx.access_log(f"rid={request_id}")
 
+
+
+@pytest.mark.parametrize(("setting", "logged"), [("", False), ("1", True)])
+def test_gunicorn_writes_its_own_access_line_only_when_asked(monkeypatch, tmp_path, setting, logged):
+    """Nginx's line (with the request id and the app's time) is the access log; gunicorn's repeated it."""
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", setting)
+    monkeypatch.setenv("ANB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+
+    assert settings["accesslog"] == (str(tmp_path / "log" / "gunicorn-access.log") if logged else None)
