@@ -37,6 +37,7 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     register_commands(app)
     register_shell_context(app)
     trim_request_pipeline(app)
+    serve_prepared_reads(app)
     return app
 
 
@@ -161,6 +162,16 @@ def trim_request_pipeline(app: Flask) -> None:
     from anb.pipeline import trim
 
     trim(app, limiter)
+
+
+def serve_prepared_reads(app: Flask) -> None:
+    """Answer anonymous GETs of the prepared public reads from Redis before Flask (anb.middleware.
+    PreparedReads), outermost, so no other middleware runs for them."""
+    from anb.extensions import cache
+    from anb.middleware import PreparedReads
+    from anb.security import SECURITY_HEADERS
+
+    app.wsgi_app = PreparedReads(app.wsgi_app, app.extensions["cache"][cache], SECURITY_HEADERS)
 
 
 def register_shell_context(app: Flask) -> None:
