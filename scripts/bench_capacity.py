@@ -25,6 +25,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
@@ -42,7 +43,10 @@ READS = [("/api/public/rankings", "ranking, cached bytes"),
          ("/api/health/live", "liveness"),
          ("/api/health", "readiness (checks cached 2 s)")]
 PLANS = {"smoke": "locustfiles/plan_smoke.py", "web_ramp": "locustfiles/plan_web_ramp.py",
-         "long_ramp": "locustfiles/plan_long_ramp.py", "knee": "locustfiles/plan_knee.py"}
+         "long_ramp": "locustfiles/plan_long_ramp.py", "knee": "locustfiles/plan_knee.py",
+         "steady500": "locustfiles/plan_steady500.py"}
+#: How often the CPU of each kind of process is sampled from /proc while a plan runs.
+CPU_SAMPLE_SECONDS = 2.0
 KNEE_MS = 1000
 
 
@@ -109,6 +113,81 @@ def ceiling_table(host: str, seconds: int, connections: int, pidfile: Path,
     return lines
 
 
+def process_kind(pid: int, api_pids: set[int]) -> str:
+    """What a process is, for the CPU table: this stack's API gunicorn, or its program name."""
+    if pid in api_pids:
+        return "gunicorn (API)"
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    for kind in ("locust", "celery", "mariadbd", "redis-server", "nginx", "ffmpeg", "pytest", "rabbitmq"):
+        if kind in command or (kind == "rabbitmq" and "beam.smp" in command):
+            return kind
+    return "other"
+
+
+def cpu_ticks(api_pids: set[int]) -> dict[str, int]:
+    """CPU clock ticks used so far, summed by kind of process (processes alive now)."""
+    totals: dict[str, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            kind = process_kind(int(entry.name), api_pids)
+        except (OSError, IndexError):  # gone meanwhile
+            continue
+        totals[kind] = totals.get(kind, 0) + int(fields[11]) + int(fields[12])
+    return totals
+
+
+class CpuSampler(threading.Thread):
+    """Cores used by each kind of process, every CPU_SAMPLE_SECONDS, into a CSV (time, kind, cores,
+    load average): what saturates while a plan runs."""
+
+    def __init__(self, path: Path, pidfile: Path):
+        super().__init__(daemon=True)
+        self.path, self.pidfile, self.done = path, pidfile, threading.Event()
+
+    def api_pids(self) -> set[int]:
+        try:
+            master = int(self.pidfile.read_text())
+            return {master, *map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split())}
+        except (OSError, ValueError):
+            return set()
+
+    def run(self) -> None:
+        hertz, started = os.sysconf("SC_CLK_TCK"), time.monotonic()
+        before, then = cpu_ticks(self.api_pids()), time.monotonic()
+        with self.path.open("w", newline="") as out:
+            writer = csv.writer(out)
+            writer.writerow(["seconds", "kind", "cores", "load_average"])
+            while not self.done.wait(CPU_SAMPLE_SECONDS):
+                now, ticks = time.monotonic(), cpu_ticks(self.api_pids())
+                for kind, total in sorted(ticks.items()):
+                    used = (total - before.get(kind, 0)) / hertz / (now - then)
+                    writer.writerow([f"{now - started:.1f}", kind, f"{max(used, 0):.3f}",
+                                     f"{os.getloadavg()[0]:.2f}"])
+                out.flush()
+                before, then = ticks, now
+
+    def stop(self) -> None:
+        self.done.set()
+        self.join()
+
+
+def cpu_summary(path: Path) -> list[str]:
+    """Mean and peak cores per kind of process over a plan, busiest first."""
+    samples: dict[str, list[float]] = {}
+    loads = []
+    with path.open(newline="") as source:
+        for row in csv.DictReader(source):
+            samples.setdefault(row["kind"], []).append(float(row["cores"]))
+            loads.append(float(row["load_average"]))
+    rows = sorted(samples.items(), key=lambda item: -statistics.mean(item[1]))
+    return [f"CPU by kind of process ({path.name}; load average {min(loads, default=0):.1f}–"
+            f"{max(loads, default=0):.1f}):", "", "| process | mean cores | peak cores |", "|---|---|---|",
+            *[f"| {kind} | {statistics.mean(cores):.2f} | {max(cores):.2f} |" for kind, cores in rows], ""]
+
+
 def prepare_accounts(count: int, path: Path) -> None:
     """The load accounts, made once (reused while the file lists enough of them)."""
     if path.exists() and len(path.read_text().split()) >= count:
@@ -117,15 +196,22 @@ def prepare_accounts(count: int, path: Path) -> None:
                     str(path), "--yes-i-mean-production"], check=True, cwd=ROOT)
 
 
-def run_plan(name: str, host: str, out: Path, scale: float, accounts: Path) -> tuple[int, list[str]]:
-    """One plan, headless; its exit code and its summary rows."""
+def run_plan(name: str, host: str, out: Path, scale: float, accounts: Path,
+             pidfile: Path) -> tuple[int, list[str], list[str]]:
+    """One plan, headless, with the CPU sampled (``<plan>_cpu.csv``); its exit code, summary rows and
+    CPU table."""
     prefix = out / name
     env = {**os.environ, "LOAD_TIME_SCALE": str(scale), "LOAD_ACCOUNTS": str(accounts)}
     command = [sys.executable, "-m", "locust", "-f", PLANS[name], "--headless", "--host", host, "--csv",
                str(prefix), "--csv-full-history", "--html", f"{prefix}.html", "--only-summary",
                "--loglevel", "INFO", "--logfile", f"{prefix}.log"]
     started = time.monotonic()
-    code = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False).returncode
+    sampler = CpuSampler(Path(f"{prefix}_cpu.csv"), pidfile)
+    sampler.start()
+    try:
+        code = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, check=False).returncode
+    finally:
+        sampler.stop()
     minutes = (time.monotonic() - started) / 60
     rows = []
     with open(f"{prefix}_stats.csv", newline="") as stats:
@@ -136,7 +222,7 @@ def run_plan(name: str, host: str, out: Path, scale: float, accounts: Path) -> t
     peak, knee = history_points(Path(f"{prefix}_stats_history.csv"))
     rows.append(f"| {name} | **{'PASS' if code == 0 else 'FAIL'}** (exit {code}), {minutes:.1f} min | peak "
                 f"{peak} users | first p95 > {KNEE_MS} ms: {knee} | | | | |")
-    return code, rows
+    return code, rows, [f"### {name}", "", *cpu_summary(Path(f"{prefix}_cpu.csv"))]
 
 
 def history_points(path: Path) -> tuple[int, str]:
@@ -188,10 +274,13 @@ def main() -> int:
         report += ["## Plans", "", f"LOAD_TIME_SCALE={args.time_scale}", "",
                    "| plan | request | count | failures | req/s | p50 ms | p95 ms | p99 ms |",
                    "|---|---|---|---|---|---|---|---|"]
+        cpu_tables: list[str] = []
         for plan in plans:
-            code, rows = run_plan(plan, args.host, out, args.time_scale, accounts)
+            code, rows, cpu_table = run_plan(plan, args.host, out, args.time_scale, accounts, args.pidfile)
             failed |= code != 0
             report += rows
+            cpu_tables += cpu_table
+        report += ["", "## CPU while the plans ran", "", *cpu_tables]
     report += ["", f"load average at the end: {os.getloadavg()[0]:.2f}"]
     text = "\n".join(report) + "\n"
     (out / "report.md").write_text(text)
