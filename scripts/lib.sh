@@ -18,6 +18,7 @@ declare -A DEB_PACKAGES=(
   [/usr/bin/ffmpeg]=ffmpeg [/usr/bin/redis-server]=redis-server
   [/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf]=fonts-dejavu-core [/usr/bin/curl]=curl
   [/usr/bin/promtool]=prometheus [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
+  [/usr/bin/wrk]=wrk
 )
 
 install_system_packages() {
