@@ -26,7 +26,8 @@ pidfile = str(_var / "app" / "gunicorn.pid")
 # Nginx writes one access line per request, with the same request id (config/nginx): gunicorn's own line
 # for it cost an eighth of a cached read's CPU (py-spy, docs/capacity.md). GUNICORN_ACCESS_LOG=1 brings it
 # back (e.g. when gunicorn is reached without Nginx).
-accesslog = str(_var / "log" / "gunicorn-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1" else None
+accesslog = (str(_var / "log" / "gunicorn-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1"
+             else None)
 errorlog = str(_var / "log" / "gunicorn-error.log")
 capture_output = True
 proc_name = "anb-api"

@@ -3,7 +3,9 @@ echoes, and hands to every stage of the uploaded video's chain."""
 
 from __future__ import annotations
 
+import re
 import runpy
+import subprocess
 import uuid
 
 import pytest
@@ -11,6 +13,7 @@ import requests
 
 from anb.models import VideoStatus
 from config import PIPELINE_QUEUES, ROOT
+from config.frontserver import render
 from tests.helpers import Gunicorn, Nginx, bearer
 from tests.worker import stages_logged, wait_until_finished
 
@@ -69,3 +72,21 @@ def test_gunicorn_writes_its_own_access_line_only_when_asked(monkeypatch, tmp_pa
     settings = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
 
     assert settings["accesslog"] == (str(tmp_path / "log" / "gunicorn-access.log") if logged else None)
+
+
+def test_nginx_keeps_connections_to_gunicorn_alive_and_recycles_them(tmp_path):
+    """HTTP/1.1 keep-alive to the upstream (no Connection: close passed on), each connection recycled after
+    a few requests so that the next one lands on an idle gunicorn worker, and a buffered access log."""
+    for folder in ("run", "log"):
+        (tmp_path / folder).mkdir()
+    text = render(tmp_path, tmp_path / "media").read_text()
+    upstream = re.search(r"upstream anb_api \{(.*?)\}", text, re.S).group(1)
+
+    assert re.search(r"^\s*keepalive \d+;", upstream, re.M)
+    assert re.search(r"^\s*keepalive_requests 16;", upstream, re.M)
+    assert "proxy_http_version 1.1;" in text and 'proxy_set_header Connection "";' in text
+    assert re.search(r"access_log \S+/log/nginx-access\.log anb buffer=64k flush=1s;", text)
+    assert "up=$upstream_response_time" in text
+    check = subprocess.run(["nginx", "-t", "-q", "-c", str(tmp_path / "nginx" / "nginx.conf")],
+                           capture_output=True, text=True, check=False)
+    assert check.returncode == 0, check.stderr
