@@ -22,6 +22,9 @@ keepalive = 75
 limit_request_line = 8190
 limit_request_field_size = 16384
 limit_request_fields = 32768
+# The pure-Python parser, even if gunicorn-h1c (the C one) is installed: the C parser refuses a request with
+# a few hundred headers, which Nginx lets through, with gunicorn's HTML 400 (docs/capacity.md, change 2).
+http_parser = "python"
 pidfile = str(_var / "app" / "gunicorn.pid")
 # Nginx writes one access line per request, with the same request id (config/nginx): gunicorn's own line
 # for it cost an eighth of a cached read's CPU (py-spy, docs/capacity.md). GUNICORN_ACCESS_LOG=1 brings it
