@@ -8,8 +8,10 @@ _var = Path(os.environ.get("ANB_VAR_DIR", Path(__file__).resolve().parent.parent
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+# gthread by default; GUNICORN_WORKER_CLASS=sync is measured beside it in docs/capacity.md.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# (gunicorn turns a sync worker with more than one thread into gthread.)
+threads = int(os.environ.get("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
 timeout = 120
 graceful_timeout = 30
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
@@ -20,8 +22,15 @@ keepalive = 75
 limit_request_line = 8190
 limit_request_field_size = 16384
 limit_request_fields = 32768
+# The pure-Python parser, even if gunicorn-h1c (the C one) is installed: the C parser refuses a request with
+# a few hundred headers, which Nginx lets through, with gunicorn's HTML 400 (docs/capacity.md, change 2).
+http_parser = "python"
 pidfile = str(_var / "app" / "gunicorn.pid")
-accesslog = str(_var / "log" / "gunicorn-access.log")
+# Nginx writes one access line per request, with the same request id (config/nginx): gunicorn's own line
+# for it cost an eighth of a cached read's CPU (py-spy, docs/capacity.md). GUNICORN_ACCESS_LOG=1 brings it
+# back (e.g. when gunicorn is reached without Nginx).
+accesslog = (str(_var / "log" / "gunicorn-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1"
+             else None)
 errorlog = str(_var / "log" / "gunicorn-error.log")
 capture_output = True
 proc_name = "anb-api"

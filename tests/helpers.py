@@ -149,9 +149,10 @@ class Gunicorn:
     """The API as production serves it (config/gunicorn.conf.py, several workers) on free loopback ports,
     with its own var/ folder for logs, pidfile and metrics files."""
 
-    def __init__(self, folder: Path, workers: int = 2) -> None:
+    def __init__(self, folder: Path, workers: int = 2, access_log: bool = False) -> None:
         self.folder = folder
         self.workers = workers
+        self.access_log = access_log
         self.api_bind, self.metrics_bind = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
         self.api, self.metrics = f"http://{self.api_bind}", f"http://{self.metrics_bind}/metrics"
         self.process: subprocess.Popen | None = None
@@ -162,7 +163,8 @@ class Gunicorn:
         env = {**os.environ, "ANB_ENV": "testing", "ANB_VAR_DIR": str(self.folder),
                "GUNICORN_BIND": self.api_bind, "GUNICORN_WORKERS": str(self.workers),
                "GUNICORN_THREADS": "2", "API_METRICS_BIND": self.metrics_bind,
-               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics")}
+               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics"),
+               "GUNICORN_ACCESS_LOG": "1" if self.access_log else ""}
         self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
                                          "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
         wait_until_answering(self.process, self._answers,
