@@ -97,6 +97,12 @@ class NoCache(NullCache):
     def claim(self, key: str, seconds: float) -> bool:
         return True
 
+    def point(self, alias: str, key: str, headers: dict[str, str], seconds: float) -> None:
+        return None
+
+    def follow(self, alias: str) -> None:
+        return None
+
     def delete_matching(self, pattern: str) -> None:
         return None
 

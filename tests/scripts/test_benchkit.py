@@ -7,10 +7,12 @@ import json
 import sys
 
 import pytest
+from werkzeug.test import Client
 
 from anb import create_app
 from anb.cache import JSONRedisCache, forget_prepared, prepared_json
 from anb.extensions import cache
+from anb.middleware import PreparedReads
 from config import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -31,6 +33,23 @@ def test_without_the_cache_every_prepared_body_is_built_again() -> None:
         bodies = [json.loads(prepared_json("kit:page", build, 60)) for _ in range(3)]
         forget_prepared("kit")
     assert bodies == [{"builds": 1}, {"builds": 2}, {"builds": 3}]
+
+
+def test_without_the_cache_an_anonymous_public_read_reaches_flask() -> None:
+    """NoCache answers the calls of the prepared-reads middleware and of an aliased body (nothing found,
+    nothing kept), so a benchmark's anonymous catalogue page is built by the app every time."""
+    app = create_app(benchkit.bench_config("anb_bench_kit"))
+    served: list[str] = []
+
+    def flask_app(environ: dict, start_response) -> list[bytes]:
+        served.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [prepared_json("kit:videos", lambda: {"page": 1}, 60, alias=("kit:alias", {}))]
+
+    reads = PreparedReads(flask_app, app.extensions["cache"][cache], {})
+    with app.app_context():
+        bodies = [Client(reads).get("/api/public/videos").get_data() for _ in range(2)]
+    assert served == ["/api/public/videos"] * 2 and bodies == [b'{"page":1}\n'] * 2
 
 
 def test_with_the_cache_the_test_settings_redis_cache_stays() -> None:
