@@ -3,16 +3,13 @@
 A search matches the videos whose title holds all its words, or whose player's name holds all of them; each
 word also stands for the longer words it begins ("clav" finds "clavada"), as a fan typing on a phone
 expects. Newest first, the index is walked in catalogue order from the search's rarest word, the other words
-looked up per video by a unique key, and the walk stops as soon as the page is full; when it has read
-WALK_BUDGET rows of that word first, matches are rare, and the words' video ids are intersected instead.
+looked up per video by a unique key, and the walk stops as soon as the page is full.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
-import numpy as np
 from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -29,14 +26,9 @@ RARITY_PROBE = 1_000
 GATHER_LIMIT = 5_000
 #: How many videos of a search's rarest word show whether the other words often come with it.
 SAMPLE = 200
-#: A walk of several words reads at most about this many rows of its rarest word (newest first) hoping to fill
-#: the page; when they run out first, matches are rare, and the words' video ids are intersected instead.
-WALK_BUDGET = 1_000
 #: A partial word is looked up as the words it begins, up to this many of them; beyond (a very short word
 #: such as "mar", beginning dozens of names), by its prefix: its videos sorted, and a slower check per video.
 MAX_EXPANSIONS = 30
-#: Room for every video id of a word in GROUP_CONCAT's answer (bounded by max_allowed_packet too).
-GROUP_CONCAT_MAX = 1 << 30
 
 
 class NoSearchableWords(ValueError):
@@ -50,9 +42,6 @@ class Word:
     text: str
     terms: tuple[str, ...]
     rows: int = 0
-    #: A whole word's with WALK_BUDGET rows or more (several words searched): its WALK_BUDGET-th newest row's
-    #: publication time, where a walk starting from it stops.
-    cutoff: datetime | None = None
 
     @property
     def by_prefix(self) -> bool:
@@ -79,8 +68,6 @@ def search_page(wanted: list[str], offset: int, limit: int, city: str | None, so
         return None
     if sort == "votes":
         return _by_votes(fields, offset, limit, city)
-    if any(found[0].cutoff for found in fields.values()):
-        return _bounded_walk(fields, offset, limit, city)
     branches = [_walk(field, found, start, city)
                 for field, found in fields.items() for start in _starts(found)]
     if len(branches) == 1:
@@ -115,15 +102,10 @@ def _lookup(wanted: list[str], counted: bool, cap: int) -> dict[TermField, list[
     fields = {field: found for field, found in fields.items() if all(word.terms for word in found)}
     if counted and fields:
         pairs = [(field, word) for field, found in fields.items() for word in found]
-        # With several words, a whole word's cutoff too, where a walk starting from it would stop.
-        bounded = [index for index, (_, word) in enumerate(pairs) if len(wanted) > 1 and len(word.terms) == 1]
-        read = db.session.execute(select(*[_bounded_count(word.text, field, cap) for field, word in pairs],
-                                         *[_cutoff(pairs[index][1].terms[0], pairs[index][0])
-                                           for index in bounded])).one()
-        cutoffs = dict(zip(bounded, read[len(pairs):], strict=True))
+        counts = db.session.execute(select(*[_bounded_count(word.text, field, cap) for field, word in pairs]))
         fields = {field: [] for field in fields}
-        for index, (field, word) in enumerate(pairs):
-            fields[field].append(Word(word.text, word.terms, read[index], cutoffs.get(index)))
+        for (field, word), rows in zip(pairs, counts.one(), strict=True):
+            fields[field].append(Word(word.text, word.terms, rows))
         for found in fields.values():
             found.sort(key=lambda word: (word.rows, -len(word.text)))
     return fields
@@ -135,67 +117,6 @@ def _bounded_count(word: str, field: TermField, cap: int):
     return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
 
-def _cutoff(term: str, field: TermField):
-    """The publication time of the WALK_BUDGET-th newest index row of ``term`` in ``field`` (NULL when it has
-    fewer): read from the same index range the count reads."""
-    return (select(SearchTerm.processed_at).where(SearchTerm.term == term, SearchTerm.field == int(field))
-            .order_by(SearchTerm.processed_at.desc(), SearchTerm.video_id.desc())
-            .offset(WALK_BUDGET - 1).limit(1).scalar_subquery())
-
-
-def _bounded_walk(fields: dict[TermField, list[Word]], offset: int, limit: int,
-                  city: str | None) -> Select | None:
-    """A page newest first when some field's rarest word has more than WALK_BUDGET rows: its walk stops at
-    that word's WALK_BUDGET-th newest row (ties included), the rows before it being an exact prefix of the
-    walk; if every such walk filled ``offset + limit`` rows, they hold the page (one statement), else the
-    matches are rare and the words' videos are intersected (``_intersected``)."""
-    wanted = offset + limit
-    branches = [(field, _walk(field, found, start, city, found[0].cutoff).limit(wanted))
-                for field, found in fields.items() for start in _starts(found)]
-    tagged = [select(literal(index).label("branch"), *branch.subquery().c)
-              for index, (_, branch) in enumerate(branches)]
-    rows = db.session.execute(union_all(*tagged) if len(tagged) > 1 else tagged[0]).all()
-    walked = [0] * len(branches)
-    for row in rows:
-        walked[row.branch] += 1
-    stopped_short = [fields[field][0].cutoff is not None and count < wanted
-                     for (field, _), count in zip(branches, walked, strict=True)]
-    if any(stopped_short):
-        return _intersected(fields, offset, limit, city, "recent")
-    newest = sorted({(row.processed_at, row.id) for row in rows}, reverse=True)[offset:wanted]
-    if not newest:
-        return None
-    return select(Video.id).where(Video.id.in_([video_id for _, video_id in newest]))
-
-
-def _intersected(fields: dict[TermField, list[Word]], offset: int, limit: int, city: str | None,
-                 sort: str) -> Select | None:
-    """A page of a search whose words seldom come together: the video ids of every word's index rows read
-    (a covering range of the primary key each, sequential, all in one statement), intersected per field
-    here (the rarest first), and only the few videos left sorted in catalogue order (or by votes)."""
-    pairs = [(field, word) for field, found in fields.items() for word in found]
-    lists = select(*[select(func.group_concat(SearchTerm.video_id))
-                     .where(SearchTerm.field == int(field), _begins(SearchTerm.term, word.text))
-                     .scalar_subquery() for field, word in pairs]).compile(db.engine)
-    # GROUP_CONCAT stops at group_concat_max_len (1 MB by default): raised for this statement only.
-    read = db.session.connection().exec_driver_sql(
-        f"SET STATEMENT group_concat_max_len = {GROUP_CONCAT_MAX} FOR {lists}", lists.params).one()
-    # Parsed and intersected by numpy: tens of thousands of ids cost tens of ms as Python ints and sets.
-    held: dict[TermField, np.ndarray] = {}
-    for (field, _), ids in zip(pairs, read, strict=True):
-        found = np.fromstring(ids, dtype=np.int64, sep=",") if ids else np.empty(0, dtype=np.int64)
-        held[field] = found if field not in held else held[field][np.isin(held[field], found)]
-    survivors = set().union(*(found.tolist() for found in held.values()))
-    if not survivors:
-        return None
-    page = select(Video.id).where(Video.id.in_(survivors))
-    if city:
-        page = page.join(User, User.id == Video.owner_id).where(User.city == city)
-    order = ((Video.votes_count.desc(), Video.id) if sort == "votes"
-             else (Video.processed_at.desc(), Video.id.desc()))
-    return page.order_by(*order).offset(offset).limit(limit)
-
-
 def _starts(found: list[Word]) -> list:
     """Where the walks of a field begin: one index range per word the first (rarest) word begins, or its
     prefix when it begins too many."""
@@ -205,14 +126,11 @@ def _starts(found: list[Word]) -> list:
     return [SearchTerm.term == term for term in first.terms]
 
 
-def _walk(field: TermField, found: list[Word], start, city: str | None,
-          cutoff: datetime | None = None) -> Select:
+def _walk(field: TermField, found: list[Word], start, city: str | None) -> Select:
     """Ids (and publication times) of the videos holding every word in ``field``, newest first: the index
-    range of ``start`` walked backwards (down to ``cutoff`` at most), the other words looked up per video."""
+    range of ``start`` walked backwards, the other words looked up per video."""
     walk = select(SearchTerm.video_id.label("id"), SearchTerm.processed_at).where(
         SearchTerm.field == int(field), start)
-    if cutoff is not None:
-        walk = walk.where(SearchTerm.processed_at >= cutoff)
     for word in found[1:]:
         walk = _require(walk, SearchTerm, word, field)
     if city:
@@ -224,11 +142,8 @@ def _walk(field: TermField, found: list[Word], start, city: str | None,
 
 def _by_votes(fields: dict[TermField, list[Word]], offset: int, limit: int, city: str | None) -> Select:
     """A search's page by votes: the catalogue walked by votes, each video's words looked up, when matches
-    are frequent; else the rarest word's videos, with the other words, sorted by votes (when it has
-    WALK_BUDGET rows or more and other words, the words' video ids intersected)."""
+    are frequent; else the rarest word's videos, with the other words, sorted by votes."""
     if not _frequent(fields):
-        if any(len(found) > 1 and found[0].cutoff for found in fields.values()):
-            return _intersected(fields, offset, limit, city, "votes")
         gathered = []
         for field, found in fields.items():
             part = select(SearchTerm.video_id).where(SearchTerm.field == int(field),

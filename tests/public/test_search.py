@@ -15,7 +15,7 @@ from anb.public import searching
 from anb.search import drift, fold, reindex, words
 from anb.videos import keys, processing
 from anb.videos.service import remove
-from tests.helpers import bearer, counted_queries
+from tests.helpers import bearer
 
 
 def search(client, text: str, **params) -> list[str]:
@@ -193,63 +193,3 @@ def test_the_index_matches_a_rebuild_after_a_sequence_of_operations(client, make
     assert search(client, "munoz diaz clavada") == []
     assert search(client, "munoz diaz") == [str(videos[1].id), str(videos[0].id)]
     assert len(search(client, "lucho")) == 1
-
-
-def matches(text: str, video: Video, owner) -> bool:
-    """Whether ``video`` holds every word of ``text`` as the beginning of a word of its title, or of its
-    player's name (the search's semantics, from the plain catalogue's side)."""
-    return any(all(any(held.startswith(word) for held in words(source)) for word in words(text))
-               for source in (video.title, f"{owner.first_name} {owner.last_name}"))
-
-
-@pytest.mark.parametrize("budget", [searching.WALK_BUDGET, 2, 1])
-def test_searches_of_several_words_answer_the_same_whatever_the_walk_budget(client, make_user, make_video,
-                                                                           monkeypatch, budget):
-    # A budget of 1 or 2 rows makes every walk stop short: the words' videos are intersected instead (and,
-    # sorted by votes, instead of being gathered); answers, pages and ties must not change.
-    monkeypatch.setattr(searching, "WALK_BUDGET", budget)
-    cali = make_user(first_name="Triple", last_name="Clavada", city="Cali")  # the words in both fields
-    other = make_user(first_name="Ana", last_name="Revés", city="Bogotá")
-    owners = [cali, other, cali, other, cali, other, other, cali, other, cali, cali, other]
-    titles = ["Triple clavada", "Clavada", "Triple", "Triple clavada de revés", "Clavada de revés", "Triple",
-              "Triple lejano", "Otra clavada", "Triple clavadas", "Revés", "Triple lejano", "Clavada triple"]
-    videos = [make_video(owner, title=title) for owner, title in zip(owners, titles, strict=True)]
-    moment = videos[0].processed_at
-    db.session.execute(db.update(Video).where(Video.id.in_([video.id for video in videos[3:8]]))
-                       .values(processed_at=moment + timedelta(seconds=5)))
-    for video, votes in zip(videos, (3, 1, 3, 0, 3, 7, 1, 3, 2, 0, 3, 1), strict=True):
-        db.session.execute(db.update(Video).where(Video.id == video.id).values(votes_count=votes))
-    db.session.commit()
-    with db.engine.connect() as connection:
-        reindex(connection)
-    owner_of = {str(video.id): (video, owner) for video, owner in zip(videos, owners, strict=True)}
-
-    for params in ({}, {"city": "Cali"}, {"sort": "votes"}, {"sort": "votes", "city": "Cali"}):
-        plain = [item["video_id"] for item in
-                 client.get("/api/public/videos", query_string={"page_size": 50, **params}).get_json()]
-        for text in ("triple clavada", "clavada triple", "triple lejano", "clavada reves", "trip clavada",
-                     "ana reves triple", "lejano reves"):
-            expected = [video_id for video_id in plain if matches(text, *owner_of[video_id])]
-            assert search(client, text, page_size=50, **params) == expected, (text, params)
-            pages = [search(client, text, page=page, page_size=2, **params) for page in range(1, 8)]
-            assert list(itertools.chain(*pages)) == expected, (text, params)
-
-
-def test_a_walk_that_runs_out_of_budget_intersects_the_words_videos(client, user, make_video, monkeypatch):
-    # Each word has 3 rows; a walk reads the 2 newest of one, finding a single video with both words.
-    monkeypatch.setattr(searching, "WALK_BUDGET", 2)
-    videos = [make_video(user, title=title) for title in
-              ("Triple clavada", "Triple", "Clavada", "Triple", "Clavada", "Clavada triple")]
-    both = [str(videos[5].id), str(videos[0].id)]
-
-    with counted_queries() as walked:
-        assert search(client, "triple clavada", page_size=1) == both[:1]
-    with counted_queries() as intersected:
-        assert search(client, "triple clavada") == both
-    with counted_queries() as by_votes:
-        assert search(client, "triple clavada", sort="votes") == sorted(both, key=int)
-
-    def intersects(statements: list[str]) -> bool:
-        return any("group_concat" in statement.lower() for statement in statements)
-
-    assert not intersects(walked) and intersects(intersected) and intersects(by_votes)
