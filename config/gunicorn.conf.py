@@ -1,4 +1,10 @@
-"""gunicorn settings: threaded workers on loopback, behind Nginx (which buffers slow clients and uploads)."""
+"""gunicorn settings: threaded workers on loopback, behind Nginx (which buffers slow clients and uploads).
+
+Two pools run from this one file, chosen by GUNICORN_POOL: ``api`` (every path) and ``upload`` (only
+POST /api/videos/upload, which Nginx sends there): an upload holds its thread for as long as the app streams
+the body to storage, probes and decode-checks it (~30 s for 50 MB), so uploads in their own processes can
+never take the threads reads need. Each pool has its own bind, sizes, pidfile, logs and metrics.
+"""
 
 import multiprocessing
 import os
@@ -6,10 +12,24 @@ from pathlib import Path
 
 _var = Path(os.environ.get("ANB_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+#: Pool -> (prefix of its environment knobs, default bind, workers, threads, metrics bind knob and default).
+#: Uploads mostly wait on disk and ffprobe/ffmpeg, hence few processes with many threads.
+_POOLS = {
+    "api": ("GUNICORN", "127.0.0.1:8000", multiprocessing.cpu_count() * 2 + 1, 4,
+            "API_METRICS_BIND", "127.0.0.1:9101"),
+    "upload": ("UPLOAD_GUNICORN", "127.0.0.1:8001", 2, 8, "UPLOAD_METRICS_BIND", "127.0.0.1:9103"),
+}
+_pool = os.environ.get("GUNICORN_POOL", "api")
+if _pool not in _POOLS:
+    raise SystemExit(f"GUNICORN_POOL must be one of {', '.join(_POOLS)}, not {_pool!r}")
+_knob, _bind, _workers, _threads, _metrics_knob, _metrics_default = _POOLS[_pool]
+#: The api pool's files keep their names (gunicorn.pid, gunicorn-*.log); the upload pool's say "upload".
+_name = "gunicorn" if _pool == "api" else f"gunicorn-{_pool}"
+
+bind = os.environ.get(f"{_knob}_BIND", _bind)
+workers = int(os.environ.get(f"{_knob}_WORKERS", _workers))
 worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get(f"{_knob}_THREADS", _threads))
 timeout = 120
 graceful_timeout = 30
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
@@ -20,18 +40,18 @@ keepalive = 75
 limit_request_line = 8190
 limit_request_field_size = 16384
 limit_request_fields = 32768
-pidfile = str(_var / "app" / "gunicorn.pid")
-accesslog = str(_var / "log" / "gunicorn-access.log")
-errorlog = str(_var / "log" / "gunicorn-error.log")
+pidfile = str(_var / "app" / f"{_name}.pid")
+accesslog = str(_var / "log" / f"{_name}-access.log")
+errorlog = str(_var / "log" / f"{_name}-error.log")
 capture_output = True
-proc_name = "anb-api"
+proc_name = f"anb-{_pool}"
 # The request id Nginx sent (or the app gave) on every access line, next to the same id in the app's logs.
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 
 # Metrics: every worker writes prometheus_client's multiprocess files here; the master sums them on an
 # internal port (never through Nginx). Set before any worker imports prometheus_client.
-_metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "metrics" / "api")))
-_metrics_bind = os.environ.get("API_METRICS_BIND", "127.0.0.1:9101")
+_metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "metrics" / _pool)))
+_metrics_bind = os.environ.get(_metrics_knob, _metrics_default)
 
 
 def on_starting(server) -> None:
