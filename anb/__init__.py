@@ -20,7 +20,9 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     config_object = config_object or config_from_env()
     if issubclass(config_object, ProductionConfig):
         config_object.check()
-    app = Flask(__name__)
+    from anb.pipeline import App
+
+    app = App(__name__)
     app.config.from_object(config_object)
     configure_observability(app)
     configure_json(app)
@@ -34,6 +36,8 @@ def create_app(config_object: type[Config] | None = None) -> Flask:
     add_security_headers(app)
     register_commands(app)
     register_shell_context(app)
+    trim_request_pipeline(app)
+    serve_prepared_reads(app)
     return app
 
 
@@ -131,10 +135,15 @@ def add_security_headers(app: Flask) -> None:
     """Send the security headers with every answer, errors included (a header a route set itself wins)."""
     from anb.security import SECURITY_HEADERS
 
+    wanted = [(name.lower(), name, value) for name, value in SECURITY_HEADERS.items()]
+
     @app.after_request
     def _security_headers(response):
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        # One pass over the response's few headers (Headers.setdefault scans them once per name).
+        present = {name.lower() for name, _value in response.headers}
+        for lowered, name, value in wanted:
+            if lowered not in present:
+                response.headers.add(name, value)
         return response
 
 
@@ -144,6 +153,25 @@ def register_commands(app: Flask) -> None:
 
     for group in COMMAND_GROUPS:
         app.cli.add_command(group)
+
+
+def trim_request_pipeline(app: Flask) -> None:
+    """Drop per-request work the API never uses (no cookie session; no limiter hook without app-wide
+    limits): see anb/pipeline.py. Last, once every route and limit is registered."""
+    from anb.extensions import limiter
+    from anb.pipeline import trim
+
+    trim(app, limiter)
+
+
+def serve_prepared_reads(app: Flask) -> None:
+    """Answer anonymous GETs of the prepared public reads from Redis before Flask (anb.middleware.
+    PreparedReads), outermost, so no other middleware runs for them."""
+    from anb.extensions import cache
+    from anb.middleware import PreparedReads
+    from anb.security import SECURITY_HEADERS
+
+    app.wsgi_app = PreparedReads(app.wsgi_app, app.extensions["cache"][cache], SECURITY_HEADERS)
 
 
 def register_shell_context(app: Flask) -> None:

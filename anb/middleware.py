@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import redis
+
+from anb.cache import url_alias
+from anb.observability import http_metrics, requestid
+
 #: How much is read at a time while discarding a body.
 DRAIN_CHUNK = 1024 * 1024
 
@@ -63,3 +68,53 @@ class DrainRequestBody:
                     break
                 remaining -= len(chunk)
         return answer
+
+
+class PreparedReads:
+    """Answer an anonymous GET of a prepared public read (the ranking, the catalogue's first page) straight
+    from Redis, before Flask: one round trip (URL alias -> stored body), no routing, hooks or schemas.
+
+    Flask's whole per-request pipeline cost about as much CPU as the rest of such a read together
+    (docs/capacity.md, "Profile"). The alias is written only by the route, each time it serves that URL
+    from a fresh prepared body (anb.cache.prepared_json), so this answers exactly what the route would,
+    with the same headers: the request id (taken or made, echoed, current while answering), the security
+    headers, the route's own headers (X-Ranking-Final) and the same request metrics. Everything else goes
+    to Flask: another method, a path not listed, a bearer token, an Origin (CORS), a body, an unknown URL,
+    an expired body (the route then rebuilds it, or serves the previous one while another worker does), or
+    Redis failing. A limit added to these routes would have to be checked here too.
+    """
+
+    #: The routes whose anonymous GET may be a prepared body (endpoint templates, as the metrics label them).
+    PATHS = frozenset({"/api/public/rankings", "/api/public/videos"})
+
+    def __init__(self, app: Callable, backend: Any, security_headers: dict[str, str]):
+        self.app = app
+        self.backend = backend
+        self.security_headers = list(security_headers.items())
+
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO")
+        if (path not in self.PATHS or environ.get("REQUEST_METHOD") != "GET"
+                or "HTTP_AUTHORIZATION" in environ or "HTTP_ORIGIN" in environ
+                or environ.get("CONTENT_LENGTH") not in (None, "", "0")):
+            return self.app(environ, start_response)
+        since = http_metrics.started()
+        try:
+            found = self.backend.follow(url_alias(environ))
+        except redis.RedisError:
+            found = None
+        if found is None:
+            http_metrics.finished()  # Flask counts it from here on
+            return self.app(environ, start_response)
+        headers, body = found
+        request_id = requestid.accepted(environ.get("HTTP_X_REQUEST_ID"))
+        requestid.enter(request_id)
+        try:
+            start_response("200 OK", [("Content-Type", "application/json"),
+                                      ("Content-Length", str(len(body))), *headers.items(),
+                                      (requestid.HEADER, request_id), *self.security_headers])
+            http_metrics.answered("GET", path, 200, since)
+            return [body]
+        finally:
+            requestid.enter(None)
+            http_metrics.finished()

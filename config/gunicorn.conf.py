@@ -28,8 +28,11 @@ _name = "gunicorn" if _pool == "api" else f"gunicorn-{_pool}"
 
 bind = os.environ.get(f"{_knob}_BIND", _bind)
 workers = int(os.environ.get(f"{_knob}_WORKERS", _workers))
-worker_class = "gthread"
-threads = int(os.environ.get(f"{_knob}_THREADS", _threads))
+# gthread by default; GUNICORN_WORKER_CLASS=sync is measured beside it in docs/capacity.md (the upload pool's
+# is UPLOAD_GUNICORN_WORKER_CLASS).
+worker_class = os.environ.get(f"{_knob}_WORKER_CLASS", "gthread")
+# (gunicorn turns a sync worker with more than one thread into gthread.)
+threads = int(os.environ.get(f"{_knob}_THREADS", _threads if worker_class == "gthread" else 1))
 timeout = 120
 graceful_timeout = 30
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
@@ -40,8 +43,15 @@ keepalive = 75
 limit_request_line = 8190
 limit_request_field_size = 16384
 limit_request_fields = 32768
+# The pure-Python parser, even if gunicorn-h1c (the C one) is installed: the C parser refuses a request with
+# a few hundred headers, which Nginx lets through, with gunicorn's HTML 400 (docs/capacity.md, change 2).
+http_parser = "python"
 pidfile = str(_var / "app" / f"{_name}.pid")
-accesslog = str(_var / "log" / f"{_name}-access.log")
+# Nginx writes one access line per request, with the same request id (config/nginx): gunicorn's own line
+# for it cost an eighth of a cached read's CPU (py-spy, docs/capacity.md). GUNICORN_ACCESS_LOG=1 brings it
+# back (e.g. when gunicorn is reached without Nginx).
+accesslog = (str(_var / "log" / f"{_name}-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1"
+             else None)
 errorlog = str(_var / "log" / f"{_name}-error.log")
 capture_output = True
 proc_name = f"anb-{_pool}"

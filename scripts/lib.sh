@@ -19,6 +19,7 @@ declare -A DEB_PACKAGES=(
   [/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf]=fonts-dejavu-core [/usr/bin/curl]=curl
   [/usr/bin/promtool]=prometheus [/usr/bin/prometheus-node-exporter]=prometheus-node-exporter
   [/usr/bin/ip]=iproute2
+  [/usr/bin/wrk]=wrk
 )
 
 install_system_packages() {

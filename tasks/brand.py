@@ -11,8 +11,8 @@ from tasks.stage import STAGE_OPTIONS, attempt_of, stage
 
 @shared_task(name="tasks.brand.brand_video", **STAGE_OPTIONS)
 def brand_video(job: dict) -> dict:
-    """Add the opening and closing cards and the watermark, producing the deliverable file and, from the
-    same decode, the poster frame."""
+    """Add the opening and closing cards and the watermark, producing the deliverable file and the poster
+    frame."""
     assets = current_app.config["STATIC_ASSETS"]
     poster_key = keys.work_key(job["video_id"], attempt_of(job), "poster.jpg")
     with (stage(job, "brand", "branded.mp4") as (source, target, next_job),

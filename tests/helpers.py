@@ -153,9 +153,11 @@ class Gunicorn:
     #: Pool -> the prefix of its bind/workers/threads variables and its metrics bind variable.
     KNOBS = {"api": ("GUNICORN", "API_METRICS_BIND"), "upload": ("UPLOAD_GUNICORN", "UPLOAD_METRICS_BIND")}
 
-    def __init__(self, folder: Path, workers: int = 2, threads: int = 2, pool: str = "api") -> None:
+    def __init__(self, folder: Path, workers: int = 2, threads: int = 2, pool: str = "api",
+                 access_log: bool = False) -> None:
         self.folder = folder
         self.workers, self.threads, self.pool = workers, threads, pool
+        self.access_log = access_log
         self.api_bind, self.metrics_bind = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
         self.api, self.metrics = f"http://{self.api_bind}", f"http://{self.metrics_bind}/metrics"
         self.process: subprocess.Popen | None = None
@@ -168,7 +170,8 @@ class Gunicorn:
                "GUNICORN_POOL": self.pool, f"{knob}_BIND": self.api_bind,
                f"{knob}_WORKERS": str(self.workers), f"{knob}_THREADS": str(self.threads),
                metrics_knob: self.metrics_bind,
-               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics" / self.pool)}
+               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics" / self.pool),
+               "GUNICORN_ACCESS_LOG": "1" if self.access_log else ""}
         self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
                                          "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
         wait_until_answering(self.process, self._answers,

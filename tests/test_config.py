@@ -1,9 +1,11 @@
 """Configuration: production refuses to run without real secrets; booleans are parsed strictly."""
 
+import runpy
+
 import pytest
 
 from anb import create_app
-from config import ProductionConfig, env_bool
+from config import ROOT, ProductionConfig, env_bool
 
 
 def test_production_refuses_to_start_without_secrets(monkeypatch):
@@ -35,3 +37,19 @@ def test_env_bool_rejects_anything_else(monkeypatch):
 
     with pytest.raises(ValueError, match="SOME_FLAG"):
         env_bool("SOME_FLAG")
+
+
+@pytest.mark.parametrize(("worker_class", "expected"), [(None, ("gthread", 4)), ("sync", ("sync", 1))])
+def test_gunicorn_runs_the_worker_class_it_is_given(monkeypatch, tmp_path, worker_class, expected):
+    """A sync worker with more than one thread would silently be run as gthread by gunicorn."""
+    if worker_class:
+        monkeypatch.setenv("GUNICORN_WORKER_CLASS", worker_class)
+    else:
+        monkeypatch.delenv("GUNICORN_WORKER_CLASS", raising=False)
+    monkeypatch.delenv("GUNICORN_THREADS", raising=False)
+    monkeypatch.setenv("ANB_VAR_DIR", str(tmp_path))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
+
+    settings = runpy.run_path(str(ROOT / "config" / "gunicorn.conf.py"))
+
+    assert (settings["worker_class"], settings["threads"]) == expected

@@ -26,24 +26,38 @@ def endpoint_template() -> str:
     return request.url_rule.rule if request.url_rule is not None else UNMATCHED
 
 
-def _start() -> None:
-    g.metrics_started = time.perf_counter()
-    g.metrics_in_flight = True
+def started() -> float:
+    """Count one request in flight; its start time, for ``answered``."""
     HTTP_IN_FLIGHT.inc()
+    return time.perf_counter()
+
+
+def answered(method: str, endpoint: str, status: int, since: float) -> None:
+    """Count one answer and its latency (the request stays in flight until ``finished``)."""
+    HTTP_LATENCY.labels(method, endpoint).observe(time.perf_counter() - since)
+    HTTP_REQUESTS.labels(method, endpoint, str(status)).inc()
+
+
+def finished() -> None:
+    """The request is no longer in flight."""
+    HTTP_IN_FLIGHT.dec()
+
+
+def _start() -> None:
+    g.metrics_started = started()
+    g.metrics_in_flight = True
 
 
 def _record(response: Response) -> Response:
-    started = g.pop("metrics_started", None)
-    if started is not None:
-        endpoint = endpoint_template()
-        HTTP_LATENCY.labels(request.method, endpoint).observe(time.perf_counter() - started)
-        HTTP_REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    since = g.pop("metrics_started", None)
+    if since is not None:
+        answered(request.method, endpoint_template(), response.status_code, since)
     return response
 
 
 def _finish(_error: BaseException | None) -> None:
     if g.pop("metrics_in_flight", False):
-        HTTP_IN_FLIGHT.dec()
+        finished()
 
 
 def count_breach(_limit) -> None:

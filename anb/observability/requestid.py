@@ -30,8 +30,14 @@ def current() -> str | None:
     return _current.get()
 
 
-def _accepted(candidate: str | None) -> str:
+def accepted(candidate: str | None) -> str:
+    """The caller's id if it is well formed, else a new one."""
     return candidate if candidate and VALID_ID.fullmatch(candidate) else uuid.uuid4().hex
+
+
+def enter(request_id: str | None) -> None:
+    """Make ``request_id`` the current one (None: outside any request)."""
+    _current.set(request_id)
 
 
 def init_app(app: Flask) -> None:
@@ -42,7 +48,7 @@ def init_app(app: Flask) -> None:
 
 
 def _begin() -> None:
-    _current.set(_accepted(request.headers.get(HEADER)))
+    enter(accepted(request.headers.get(HEADER)))
 
 
 def _echo(response: Response) -> Response:

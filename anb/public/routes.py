@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_smorest import abort
 
 from anb.api import Blueprint
-from anb.cache import prepared_json, prepared_key
+from anb.cache import prepared_json, prepared_key, url_alias
 from anb.errors import QUERY_MESSAGE
 from anb.extensions import limiter
 from anb.lookups import VideoNotFound, parse_id, published_video
@@ -54,8 +54,11 @@ def _viewer_id() -> int | None:
 
 def _prepared(kind: str, selection: tuple, build, headers: dict | None = None) -> Response:
     """A public read answered from its prepared JSON body (the same bytes the schema would give), rebuilt
-    at most once per CACHE_DEFAULT_TIMEOUT seconds (RANKING_CACHE_SECONDS)."""
-    body = prepared_json(prepared_key(kind, *selection), build, current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    at most once per CACHE_DEFAULT_TIMEOUT seconds (RANKING_CACHE_SECONDS). Its URL is pointed at the body,
+    so that the next anonymous GET of it is answered before Flask (anb.middleware.PreparedReads)."""
+    alias = (url_alias(request.environ), headers or {}) if "Authorization" not in request.headers else None
+    body = prepared_json(prepared_key(kind, *selection), build, current_app.config["CACHE_DEFAULT_TIMEOUT"],
+                         alias)
     return Response(body, 200, headers, mimetype="application/json")
 
 

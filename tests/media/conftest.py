@@ -64,7 +64,7 @@ def branded_landscape(media_dir: Path, fitted_landscape: Path, card: Path, water
 
 @pytest.fixture(scope="session")
 def poster_landscape(media_dir: Path, branded_landscape: Path) -> Path:
-    """The poster frame the branding of the landscape clip wrote from the same decode."""
+    """The poster frame the branding of the landscape clip wrote."""
     return media_dir / "poster_landscape.jpg"
 
 

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import time
 
+import pytest
+from flask import request
+from prometheus_client import REGISTRY
+
 from anb import create_app
-from anb.cache import prepared_key
+from anb.cache import prepared_key, url_alias
 from anb.extensions import cache
 from config import TestingConfig
 from tests.helpers import bearer, counted_queries
@@ -111,3 +116,97 @@ def test_without_redis_public_reads_are_served_uncached(app):
     for path in ("/api/public/rankings", "/api/public/videos"):
         response = client.get(path)
         assert (response.status_code, response.get_json()) == (200, [])
+
+
+@pytest.fixture
+def flask_calls(app) -> list[str]:
+    """The paths of the requests that reached Flask's routing (a hook registered before any request)."""
+    calls: list[str] = []
+    app.before_request(lambda: calls.append(request.full_path))
+    return calls
+
+
+def _requests_counted(endpoint: str) -> float:
+    return REGISTRY.get_sample_value("anb_http_requests_total",
+                                     {"method": "GET", "endpoint": endpoint, "status": "200"}) or 0.0
+
+
+@pytest.mark.parametrize("path", ["/api/public/rankings?page_size=5", "/api/public/videos",
+                                  "/api/public/videos?city=cali&sort=votes"])
+def test_an_anonymous_get_of_a_prepared_read_is_answered_before_flask_with_the_same_answer(
+        app, flask_calls, make_user, make_video, cast_votes, path):
+    cast_votes(make_video(make_user(city="Cali")), 2)
+    flask_calls.clear()
+    client = app.test_client()
+    counted = _requests_counted(path.split("?")[0])
+
+    through_flask = client.get(path)
+    before_flask = client.get(path, headers={"X-Request-ID": "caller-id-1234"})
+
+    assert len(flask_calls) == 1
+    assert before_flask.data == through_flask.data and before_flask.status_code == 200
+    assert before_flask.headers["X-Request-ID"] == "caller-id-1234"
+    assert sorted(before_flask.headers.keys()) == sorted(through_flask.headers.keys())
+    for name, value in through_flask.headers.items():
+        if name != "X-Request-ID":
+            assert before_flask.headers[name] == value, name
+    assert _requests_counted(path.split("?")[0]) == counted + 2
+
+
+def test_a_request_id_that_is_not_acceptable_is_replaced_before_flask_too(app, flask_calls):
+    client = app.test_client()
+    client.get("/api/public/rankings")
+
+    answer = client.get("/api/public/rankings", headers={"X-Request-ID": "bad id <script>"})
+
+    assert len(flask_calls) == 1 and answer.status_code == 200
+    assert re.fullmatch(r"[0-9a-f]{32}", answer.headers["X-Request-ID"])
+
+
+@pytest.mark.parametrize("headers", [{"Authorization": "Bearer x"}, {"Origin": "https://front.example"}])
+def test_a_token_or_an_origin_always_goes_through_flask(app, flask_calls, headers):
+    client = app.test_client()
+    client.get("/api/public/videos")
+
+    answer = client.get("/api/public/videos", headers=headers)
+
+    assert len(flask_calls) == 2 and answer.status_code in (200, 401)
+
+
+def test_only_urls_flask_answered_from_a_prepared_body_are_answered_before_it(app, flask_calls, make_user,
+                                                                               make_video):
+    make_video(make_user())
+    client = app.test_client()
+    for path in ("/api/public/videos?page=2", "/api/public/videos?q=jugada", "/api/public/rankings?page=0"):
+        client.get(path)
+        client.get(path)
+    client.head("/api/public/rankings")
+    client.head("/api/public/rankings")
+
+    assert len(flask_calls) == 8
+
+
+def test_an_expired_body_goes_back_to_flask_which_rebuilds_it(app, flask_calls, make_user, make_video,
+                                                              cast_votes):
+    video = make_video(make_user())
+    client = app.test_client()
+    assert client.get("/api/public/rankings").get_json()[0]["votes"] == 0
+    cast_votes(video, 1)
+    cache.cache.delete(f"prepared:{prepared_key('ranking', 0, 20, None, None)}")  # the body expired
+    flask_calls.clear()
+
+    assert client.get("/api/public/rankings").get_json()[0]["votes"] == 1
+    assert client.get("/api/public/rankings").get_json()[0]["votes"] == 1
+    assert flask_calls == ["/api/public/rankings?"]
+
+
+def test_an_alias_naming_anything_but_a_prepared_body_is_ignored(app, flask_calls):
+    client = app.test_client()
+    client.get("/api/public/rankings")
+    cache.set("probe", {"secret": 1})
+    cache.cache.point(url_alias({"PATH_INFO": "/api/public/rankings", "QUERY_STRING": ""}), "probe", {}, 10)
+    flask_calls.clear()
+
+    answer = client.get("/api/public/rankings")
+
+    assert flask_calls == ["/api/public/rankings?"] and answer.get_json() == []

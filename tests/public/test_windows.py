@@ -90,7 +90,10 @@ def test_inside_a_window_votes_count_and_the_ranking_is_not_final(client, user, 
 def test_after_the_last_window_the_ranking_says_it_is_final(client, set_windows):
     set_windows(windows_json((-2 * HOUR, -HOUR), (-HOUR, -HOUR / 2)))
 
-    assert client.get("/api/public/rankings").headers["X-Ranking-Final"] == "true"
+    # The second answer comes from the URL's alias, before Flask (anb.middleware.PreparedReads).
+    answers = [client.get("/api/public/rankings") for _ in range(2)]
+
+    assert [answer.headers["X-Ranking-Final"] for answer in answers] == ["true", "true"]
 
 
 def test_freeze_keeps_the_final_ranking_whatever_happens_to_the_counters(
