@@ -3,11 +3,14 @@ used by scripts/up, and the front-server test fixture), so no message, status te
 written twice: the pages are anb.errors.error_body, the headers anb.security.SECURITY_HEADERS.
 
     python -m config.frontserver --var VAR --media-root MEDIA [--listen 127.0.0.1:8080]
-        [--upstream 127.0.0.1:8000 [--upstream 10.77.0.12:8000 ...]]
+        [--upstream 127.0.0.1:8000 [--upstream 10.77.0.12:8000 ...]] [--upload-upstream 127.0.0.1:8001 ...]
                                                writes VAR/nginx/nginx.conf and VAR/nginx/errors/*.json
 
 Several --upstream make Nginx a load balancer over API hosts (scripts/cluster): a host that cannot be
 reached is skipped for UPSTREAM_FAIL_TIMEOUT, and idempotent requests are retried on the next one.
+POST /api/videos/upload goes to the --upload-upstream servers (gunicorn's upload pool,
+config/gunicorn.conf.py), so uploads never hold the threads reads need; without any, uploads share the
+--upstream servers.
 """
 
 from __future__ import annotations
@@ -63,11 +66,12 @@ def upstream_lines(upstreams: Sequence[str]) -> str:
 
 
 def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080",
-           upstreams: Sequence[str] = ("127.0.0.1:8000",),
+           upstreams: Sequence[str] = ("127.0.0.1:8000",), upload_upstreams: Sequence[str] = (),
            max_upload_bytes: int = Config.MAX_UPLOAD_BYTES, max_body_bytes: int = Config.MAX_CONTENT_LENGTH,
            envelope_bytes: int = Config.UPLOAD_ENVELOPE_BYTES, worker_user: str = "www-data") -> Path:
     """Write VAR/nginx/nginx.conf and VAR/nginx/errors/; return the configuration's path.
 
+    ``upload_upstreams`` answer the upload location (default: the same servers as everything else);
     ``worker_user`` runs Nginx's workers (a test's private folders are readable by root only)."""
     nginx = var / "nginx"
     errors = nginx / "errors"
@@ -77,7 +81,9 @@ def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080",
     values = {
         "@USER@": worker_user, "@VAR@": str(var), "@ROOT@": str(ROOT), "@MEDIA_ROOT@": str(media_root),
         "@LISTEN@": listen,
-        "@UPSTREAM_SERVERS@": upstream_lines(upstreams), "@CONNECT_TIMEOUT@": UPSTREAM_CONNECT_TIMEOUT,
+        "@UPSTREAM_SERVERS@": upstream_lines(upstreams),
+        "@UPLOAD_UPSTREAM_SERVERS@": upstream_lines(upload_upstreams or upstreams),
+        "@CONNECT_TIMEOUT@": UPSTREAM_CONNECT_TIMEOUT,
         "@ERRORS@": str(errors), "@SECURITY_HEADERS@": security_header_lines(),
         "@ERROR_PAGES@": error_page_lines(),
         "@UPLOAD_ERROR_PAGES@": error_page_lines({413: f"=400 /_errors/{UPLOAD_TOO_LARGE_PAGE}"}),
@@ -111,8 +117,12 @@ def main() -> None:
     parser.add_argument("--listen", default="127.0.0.1:8080", help="Address Nginx listens on.")
     parser.add_argument("--upstream", action="append", dest="upstreams",
                         help="gunicorn's address (repeat for several API hosts; default 127.0.0.1:8000).")
+    parser.add_argument("--upload-upstream", action="append", dest="upload_upstreams", default=[],
+                        help="The upload pool's address, for POST /api/videos/upload (repeatable; default: "
+                             "the --upstream servers).")
     args = parser.parse_args()
-    print(render(args.var, args.media_root, args.listen, args.upstreams or ["127.0.0.1:8000"]))
+    print(render(args.var, args.media_root, args.listen, args.upstreams or ["127.0.0.1:8000"],
+                 args.upload_upstreams))
 
 
 if __name__ == "__main__":

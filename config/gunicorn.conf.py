@@ -1,4 +1,10 @@
-"""gunicorn settings: threaded workers on loopback, behind Nginx (which buffers slow clients and uploads)."""
+"""gunicorn settings: threaded workers on loopback, behind Nginx (which buffers slow clients and uploads).
+
+Two pools run from this one file, chosen by GUNICORN_POOL: ``api`` (every path) and ``upload`` (only
+POST /api/videos/upload, which Nginx sends there): an upload holds its thread for as long as the app streams
+the body to storage, probes and decode-checks it (~30 s for 50 MB), so uploads in their own processes can
+never take the threads reads need. Each pool has its own bind, sizes, pidfile, logs and metrics.
+"""
 
 import multiprocessing
 import os
@@ -6,12 +12,27 @@ from pathlib import Path
 
 _var = Path(os.environ.get("ANB_VAR_DIR", Path(__file__).resolve().parent.parent / "var"))
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-# gthread by default; GUNICORN_WORKER_CLASS=sync is measured beside it in docs/capacity.md.
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+#: Pool -> (prefix of its environment knobs, default bind, workers, threads, metrics bind knob and default).
+#: Uploads mostly wait on disk and ffprobe/ffmpeg, hence few processes with many threads.
+_POOLS = {
+    "api": ("GUNICORN", "127.0.0.1:8000", multiprocessing.cpu_count() * 2 + 1, 4,
+            "API_METRICS_BIND", "127.0.0.1:9101"),
+    "upload": ("UPLOAD_GUNICORN", "127.0.0.1:8001", 2, 8, "UPLOAD_METRICS_BIND", "127.0.0.1:9103"),
+}
+_pool = os.environ.get("GUNICORN_POOL", "api")
+if _pool not in _POOLS:
+    raise SystemExit(f"GUNICORN_POOL must be one of {', '.join(_POOLS)}, not {_pool!r}")
+_knob, _bind, _workers, _threads, _metrics_knob, _metrics_default = _POOLS[_pool]
+#: The api pool's files keep their names (gunicorn.pid, gunicorn-*.log); the upload pool's say "upload".
+_name = "gunicorn" if _pool == "api" else f"gunicorn-{_pool}"
+
+bind = os.environ.get(f"{_knob}_BIND", _bind)
+workers = int(os.environ.get(f"{_knob}_WORKERS", _workers))
+# gthread by default; GUNICORN_WORKER_CLASS=sync is measured beside it in docs/capacity.md (the upload pool's
+# is UPLOAD_GUNICORN_WORKER_CLASS).
+worker_class = os.environ.get(f"{_knob}_WORKER_CLASS", "gthread")
 # (gunicorn turns a sync worker with more than one thread into gthread.)
-threads = int(os.environ.get("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1))
+threads = int(os.environ.get(f"{_knob}_THREADS", _threads if worker_class == "gthread" else 1))
 timeout = 120
 graceful_timeout = 30
 # Longer than Nginx's upstream keepalive_timeout (60 s), so Nginx, not gunicorn, closes idle connections:
@@ -25,22 +46,22 @@ limit_request_fields = 32768
 # The pure-Python parser, even if gunicorn-h1c (the C one) is installed: the C parser refuses a request with
 # a few hundred headers, which Nginx lets through, with gunicorn's HTML 400 (docs/capacity.md, change 2).
 http_parser = "python"
-pidfile = str(_var / "app" / "gunicorn.pid")
+pidfile = str(_var / "app" / f"{_name}.pid")
 # Nginx writes one access line per request, with the same request id (config/nginx): gunicorn's own line
 # for it cost an eighth of a cached read's CPU (py-spy, docs/capacity.md). GUNICORN_ACCESS_LOG=1 brings it
 # back (e.g. when gunicorn is reached without Nginx).
-accesslog = (str(_var / "log" / "gunicorn-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1"
+accesslog = (str(_var / "log" / f"{_name}-access.log") if os.environ.get("GUNICORN_ACCESS_LOG") == "1"
              else None)
-errorlog = str(_var / "log" / "gunicorn-error.log")
+errorlog = str(_var / "log" / f"{_name}-error.log")
 capture_output = True
-proc_name = "anb-api"
+proc_name = f"anb-{_pool}"
 # The request id Nginx sent (or the app gave) on every access line, next to the same id in the app's logs.
 access_log_format = '%(h)s %(t)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
 
 # Metrics: every worker writes prometheus_client's multiprocess files here; the master sums them on an
 # internal port (never through Nginx). Set before any worker imports prometheus_client.
-_metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "metrics" / "api")))
-_metrics_bind = os.environ.get("API_METRICS_BIND", "127.0.0.1:9101")
+_metrics_dir = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(_var / "metrics" / _pool)))
+_metrics_bind = os.environ.get(_metrics_knob, _metrics_default)
 
 
 def on_starting(server) -> None:

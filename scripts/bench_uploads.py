@@ -54,7 +54,9 @@ def run(name: str, host: str, out: Path, scale: float, accounts: Path, settings:
     folder.mkdir(parents=True)
     os.environ.update(settings, LOAD_SUMMARY=str(folder / "summary.json"),
                       LOAD_RSS_CSV=str(folder / "rss.csv"))
-    code, rows = run_plan("uploads", host, folder, scale, accounts)
+    # The read pool's CPU is sampled (bench_capacity.CpuSampler); uploads have a pool of their own.
+    code, rows, _cpu = run_plan("uploads", host, folder, scale, accounts,
+                                ROOT / "var" / "app" / "gunicorn.pid")
     summary = json.loads((folder / "summary.json").read_text())
     rows = [row.replace("| uploads |", f"| {name} |", 1) for row in rows]
     return {"name": name, "code": code, "rows": rows, "load": os.getloadavg()[0], **summary}

@@ -8,6 +8,7 @@
 export PROMETHEUS_ADDR=${PROMETHEUS_ADDR:-127.0.0.1:9090}
 export NODE_EXPORTER_ADDR=${NODE_EXPORTER_ADDR:-127.0.0.1:9100}
 export API_METRICS_ADDR=${API_METRICS_BIND:-127.0.0.1:9101}  # served by the gunicorn master (gunicorn.conf.py)
+export UPLOAD_METRICS_ADDR=${UPLOAD_METRICS_BIND:-127.0.0.1:9103}  # the upload pool's master
 export WORKER_METRICS_ADDR=${WORKER_METRICS_ADDR:-127.0.0.1:9102}
 
 # The plugin listens on all interfaces unless told otherwise: rabbitmq.conf says so for the next start of
@@ -29,6 +30,7 @@ render_prometheus_config() {
   mkdir -p "$media"
   mount=$(df --output=target "$media" | tail -n 1)
   sed -e "s|@ROOT@|$ROOT|g" -e "s|@MEDIA_MOUNT@|$mount|g" -e "s|@API_METRICS@|$API_METRICS_ADDR|g" \
+    -e "s|@UPLOAD_METRICS@|$UPLOAD_METRICS_ADDR|g" \
     -e "s|@WORKER_METRICS@|$WORKER_METRICS_ADDR|g" -e "s|@FLOWER_PORT@|${FLOWER_PORT:-5555}|g" \
     -e "s|@FLOWER_PASSWORD_FILE@|$VAR/prometheus/flower.password|g" -e "s|@BROKER_VHOST@|${BROKER_VHOST:-/}|g" \
     "$ROOT/config/prometheus/prometheus.yml.template" > "$1"
@@ -48,7 +50,7 @@ check_prometheus_rules() {
 # and the rendered configuration (with Flower's password in a file only that user reads).
 prepare_monitoring() {
   enable_rabbitmq_metrics
-  mkdir -p "$VAR/prometheus/data" "$VAR/metrics/api" "$VAR/metrics/celery"
+  mkdir -p "$VAR/prometheus/data" "$VAR/metrics/api" "$VAR/metrics/upload" "$VAR/metrics/celery"
   (umask 077; printf '%s' "${FLOWER_PASSWORD:-}" > "$VAR/prometheus/flower.password")
   render_prometheus_config "$VAR/prometheus/prometheus.yml"
   promtool check config --syntax-only "$VAR/prometheus/prometheus.yml" >/dev/null \
@@ -59,6 +61,6 @@ prepare_monitoring() {
 monitoring_urls() {
   cat <<URLS
   Prometheus   http://$PROMETHEUS_ADDR   (alerts: http://$PROMETHEUS_ADDR/alerts)
-  Metrics      API http://$API_METRICS_ADDR/metrics, workers http://$WORKER_METRICS_ADDR/metrics, host http://$NODE_EXPORTER_ADDR/metrics
+  Metrics      API http://$API_METRICS_ADDR/metrics, uploads http://$UPLOAD_METRICS_ADDR/metrics, workers http://$WORKER_METRICS_ADDR/metrics, host http://$NODE_EXPORTER_ADDR/metrics
 URLS
 }

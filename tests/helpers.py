@@ -147,11 +147,16 @@ def stop_process_group(process: subprocess.Popen | None) -> None:
 
 class Gunicorn:
     """The API as production serves it (config/gunicorn.conf.py, several workers) on free loopback ports,
-    with its own var/ folder for logs, pidfile and metrics files."""
+    with its own var/ folder for logs, pidfile and metrics files. ``pool`` is GUNICORN_POOL: "api", or
+    "upload" for the pool Nginx sends uploads to (its knobs are the UPLOAD_GUNICORN_* ones)."""
 
-    def __init__(self, folder: Path, workers: int = 2, access_log: bool = False) -> None:
+    #: Pool -> the prefix of its bind/workers/threads variables and its metrics bind variable.
+    KNOBS = {"api": ("GUNICORN", "API_METRICS_BIND"), "upload": ("UPLOAD_GUNICORN", "UPLOAD_METRICS_BIND")}
+
+    def __init__(self, folder: Path, workers: int = 2, threads: int = 2, pool: str = "api",
+                 access_log: bool = False) -> None:
         self.folder = folder
-        self.workers = workers
+        self.workers, self.threads, self.pool = workers, threads, pool
         self.access_log = access_log
         self.api_bind, self.metrics_bind = f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"
         self.api, self.metrics = f"http://{self.api_bind}", f"http://{self.metrics_bind}/metrics"
@@ -160,10 +165,12 @@ class Gunicorn:
     def __enter__(self) -> Gunicorn:
         for sub in ("run", "log", "app"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        knob, metrics_knob = self.KNOBS[self.pool]
         env = {**os.environ, "ANB_ENV": "testing", "ANB_VAR_DIR": str(self.folder),
-               "GUNICORN_BIND": self.api_bind, "GUNICORN_WORKERS": str(self.workers),
-               "GUNICORN_THREADS": "2", "API_METRICS_BIND": self.metrics_bind,
-               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics"),
+               "GUNICORN_POOL": self.pool, f"{knob}_BIND": self.api_bind,
+               f"{knob}_WORKERS": str(self.workers), f"{knob}_THREADS": str(self.threads),
+               metrics_knob: self.metrics_bind,
+               "PROMETHEUS_MULTIPROC_DIR": str(self.folder / "metrics" / self.pool),
                "GUNICORN_ACCESS_LOG": "1" if self.access_log else ""}
         self.process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "config/gunicorn.conf.py",
                                          "wsgi:app"], cwd=ROOT, env=env, start_new_session=True)
@@ -188,12 +195,14 @@ class Gunicorn:
 
 class Nginx:
     """Nginx rendered as scripts/up renders it (config/frontserver.py), on a free port, in front of
-    ``upstream`` ("host:port", or several: a load balancer), its workers running as root so they can use
-    the test's private folders."""
+    ``upstream`` ("host:port", or several: a load balancer) and, for uploads, ``upload_upstream`` (the
+    upload pool; default the same), its workers running as root so they can use the test's private folders."""
 
-    def __init__(self, folder: Path, upstream: str | Sequence[str], media_root: Path) -> None:
+    def __init__(self, folder: Path, upstream: str | Sequence[str], media_root: Path,
+                 upload_upstream: str | None = None) -> None:
         self.folder, self.media_root = folder, media_root
         self.upstreams = [upstream] if isinstance(upstream, str) else list(upstream)
+        self.upload_upstreams = [upload_upstream] if upload_upstream else []
         self.url = f"http://127.0.0.1:{free_port()}"
         self.config = folder / "nginx" / "nginx.conf"
 
@@ -201,7 +210,7 @@ class Nginx:
         for sub in ("run", "log", "nginx/body", "nginx/proxy", "nginx/fastcgi", "nginx/uwsgi", "nginx/scgi"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         render(self.folder, self.media_root, listen=self.url.removeprefix("http://"),
-               upstreams=self.upstreams, worker_user="root")
+               upstreams=self.upstreams, upload_upstreams=self.upload_upstreams, worker_user="root")
         subprocess.run(["nginx", "-c", str(self.config)], check=True, timeout=30)
         return self
 

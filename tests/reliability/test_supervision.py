@@ -22,9 +22,9 @@ from tests.helpers import free_port
 from tests.worker import ROOT
 
 CONFIG = ROOT / "config" / "supervisord.conf"
-PROGRAMS = {"redis", "gunicorn", "beat", "flower", "workers:worker-trim", "workers:worker-transform",
-            "workers:worker-brand", "workers:worker-finalize", "worker-metrics", "node-exporter",
-            "prometheus"}
+PROGRAMS = {"redis", "gunicorn", "gunicorn-upload", "beat", "flower", "workers:worker-trim",
+            "workers:worker-transform", "workers:worker-brand", "workers:worker-finalize", "worker-metrics",
+            "node-exporter", "prometheus"}
 
 
 class Supervisor:
@@ -34,11 +34,14 @@ class Supervisor:
         for folder in ("run", "log", "app", "redis", "metrics/celery", "prometheus"):
             (var / folder).mkdir(parents=True, exist_ok=True)
         (var / "prometheus" / "prometheus.yml").write_text("scrape_configs: []\n")  # up renders the real one
-        self.gunicorn_port = free_port()
+        self.gunicorn_port, self.upload_port = free_port(), free_port()
         self.env = {**os.environ, "ANB_ENV": "testing", "ANB_ROOT": str(ROOT), "ANB_VAR": str(var),
                     "ANB_USER": "root", "GUNICORN_BIND": f"127.0.0.1:{self.gunicorn_port}",
                     "API_METRICS_BIND": f"127.0.0.1:{free_port()}",
-                    "GUNICORN_WORKERS": "1", "ANB_VAR_DIR": str(var), "REDIS_PORT": str(free_port()),
+                    "UPLOAD_GUNICORN_BIND": f"127.0.0.1:{self.upload_port}",
+                    "UPLOAD_METRICS_BIND": f"127.0.0.1:{free_port()}",
+                    "GUNICORN_WORKERS": "1", "UPLOAD_GUNICORN_WORKERS": "1", "ANB_VAR_DIR": str(var),
+                    "REDIS_PORT": str(free_port()),
                     "REDIS_PASSWORD": secrets.token_hex(8), "FLOWER_PORT": str(free_port()),
                     "FLOWER_BASIC_AUTH": f"anb:{secrets.token_hex(8)}",
                     **{name: f"127.0.0.1:{free_port()}" for name in ("PROMETHEUS_ADDR", "NODE_EXPORTER_ADDR",
@@ -83,8 +86,9 @@ def supervisor(tmp_path, worker) -> Iterator[Supervisor]:
 def test_every_program_runs_and_a_killed_one_comes_back(supervisor, figures):
     before = supervisor.wait(lambda states: set(states) >= PROGRAMS, "not every program started")
     # RUNNING means started; a worker on a loaded machine may need a while longer to import the app.
-    with urllib.request.urlopen(f"http://127.0.0.1:{supervisor.gunicorn_port}/api/health", timeout=90) as ok:
-        assert ok.status == 200
+    for port in (supervisor.gunicorn_port, supervisor.upload_port):  # the API's pool and the uploads' pool
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=90) as ok:
+            assert ok.status == 200
 
     os.kill(before["workers:worker-brand"], signal.SIGKILL)
     killed = time.monotonic()

@@ -171,3 +171,18 @@ def test_a_host_that_refuses_connections_is_skipped_even_for_a_post(tmp_path, li
         answers = [requests.post(f"{nginx.url}/api/public/videos/1/vote", timeout=10) for _ in range(4)]
     assert [answer.status_code for answer in answers] == [200] * 4
     assert live.seen == ["POST"] * 4
+
+
+def upstream_block(config: str, name: str) -> str:
+    return config.split(f"upstream {name} {{", 1)[1].split("}", 1)[0]
+
+
+def test_uploads_go_to_the_api_hosts_when_no_upload_pool_is_named(tmp_path, live):
+    """scripts/cluster's API hosts run one pool each: their uploads are balanced over the same hosts."""
+    with balancer(tmp_path, [live.address, "127.0.0.1:9"]) as nginx:
+        config = nginx.config.read_text()
+
+    upload_servers = upstream_block(config, "anb_upload")
+    assert live.address in upload_servers and "127.0.0.1:9 " in upload_servers
+    upload_location = config.split("location = /api/videos/upload", 1)[1].split("location", 1)[0]
+    assert "proxy_pass http://anb_upload;" in upload_location

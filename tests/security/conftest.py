@@ -1,5 +1,6 @@
 """The front server as scripts/up runs it: Nginx rendered from the same template (config/frontserver.py) in
-front of a real gunicorn, both on ports chosen free at run time and stopped after the session."""
+front of a real gunicorn and its upload pool, all on ports chosen free at run time and stopped after the
+session."""
 
 from __future__ import annotations
 
@@ -75,9 +76,11 @@ def _read_answer(connection: socket.socket) -> Answer:
 
 @pytest.fixture(scope="session")
 def front_server(_migrated_database: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FrontServer]:
-    """gunicorn (config/gunicorn.conf.py, testing config) behind Nginx rendered like scripts/up renders it."""
+    """gunicorn's two pools (config/gunicorn.conf.py, testing config) behind Nginx rendered like scripts/up
+    renders it."""
     var = tmp_path_factory.mktemp("front-server")
     media_root = Path(TestingConfig.MEDIA_ROOT)
     (media_root / "processed").mkdir(parents=True, exist_ok=True)
-    with Gunicorn(var) as api, Nginx(var, api.api_bind, media_root) as nginx:
+    with (Gunicorn(var / "api") as api, Gunicorn(var / "upload", workers=1, pool="upload") as uploads,
+          Nginx(var, api.api_bind, media_root, upload_upstream=uploads.api_bind) as nginx):
         yield FrontServer(urlsplit(nginx.url).port, media_root)

@@ -164,9 +164,10 @@ def test_security_headers_once_on_every_answer(front_server, processed_file, pat
         assert answer.headers.get(name.lower()) == [value], (name, answer.headers)
 
 
-def test_an_upload_while_the_api_is_down_is_the_json_502_not_an_html_413(app, tmp_path):
+def test_an_upload_while_the_upload_pool_is_down_is_the_json_502_not_an_html_413(app, tmp_path):
     """Nginx's error page for a dead upstream is an internal request still carrying the upload's body."""
-    with Nginx(tmp_path / "var", f"127.0.0.1:{free_port()}", app.config["MEDIA_ROOT"]) as nginx:
+    with Nginx(tmp_path / "var", f"127.0.0.1:{free_port()}", app.config["MEDIA_ROOT"],
+               upload_upstream=f"127.0.0.1:{free_port()}") as nginx:
         answer = requests.post(f"{nginx.url}/api/videos/upload", data=b"\0" * BIG, timeout=60,
                                headers={"Content-Type": "application/octet-stream"})
 
