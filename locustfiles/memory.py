@@ -1,4 +1,4 @@
-"""The API's memory during a plan: the resident size of gunicorn's master and its workers, read from /proc
+"""The API's memory during a plan: the resident size of gunicorn's master and its workers (psutil)
 once a second, written to a CSV and judged at the end (uploads must be streamed, so the API's RSS stays flat
 however many uploads are in flight). Their own children (the upload check's ffprobe and ffmpeg, which come
 and go) are summed apart, as helpers."""
@@ -10,40 +10,31 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-PAGE_KB = 4
+import psutil
 
 
 def process_tree(root: int) -> list[int]:
-    """``root`` and all its descendants, from /proc/<pid>/task/<tid>/children (processes alive now)."""
-    found, pending = [], [root]
-    while pending:
-        pid = pending.pop()
-        found.append(pid)
-        for children in Path(f"/proc/{pid}/task").glob("*/children"):
-            try:
-                pending.extend(int(child) for child in children.read_text().split())
-            except OSError:  # the thread or process ended meanwhile
-                continue
-    return found
+    """``root`` and all its descendants (processes alive now)."""
+    try:
+        return [root, *(child.pid for child in psutil.Process(root).children(recursive=True))]
+    except psutil.Error:  # the root ended meanwhile
+        return [root]
 
 
 def rss_mb(pid: int) -> float:
     """Resident set size of one process in MB (0 if it has gone)."""
     try:
-        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE_KB / 1024
-    except (OSError, IndexError, ValueError):
+        return psutil.Process(pid).memory_info().rss / 2**20
+    except psutil.Error:
         return 0.0
 
 
 def children(pid: int) -> list[int]:
     """The direct children of ``pid`` (gunicorn's workers, for its master)."""
-    found = []
-    for listing in Path(f"/proc/{pid}/task").glob("*/children"):
-        try:
-            found.extend(int(child) for child in listing.read_text().split())
-        except OSError:
-            continue
-    return found
+    try:
+        return [child.pid for child in psutil.Process(pid).children()]
+    except psutil.Error:
+        return []
 
 
 @dataclass

@@ -30,6 +30,8 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import psutil
+
 ROOT = Path(__file__).resolve().parent.parent
 CEILING = ROOT.parent.parent / "shared" / "bench" / "ceiling" / "run.sh"
 CEILING_HOST = "http://127.0.0.1:18080"
@@ -51,15 +53,15 @@ CPU_SAMPLE_SECONDS = 2.0
 KNEE_MS = 1000
 
 
+def gunicorn_processes(pidfile: Path) -> list[psutil.Process]:
+    """A gunicorn master (from its pid file) and its workers."""
+    master = psutil.Process(int(pidfile.read_text()))
+    return [master, *master.children()]
+
+
 def server_cpu(pidfile: Path) -> float:
-    """CPU seconds used so far by a gunicorn master and its workers (threads included), from /proc."""
-    master = int(pidfile.read_text())
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    ticks = 0
-    for pid in [master, *map(int, children)]:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    """CPU seconds used so far by a gunicorn master and its workers (threads included)."""
+    return sum(sum(process.cpu_times()[:2]) for process in gunicorn_processes(pidfile))  # user + system
 
 
 def wrk(url: str, seconds: int, connections: int, pidfile: Path | None = None) -> dict[str, float]:
@@ -150,9 +152,8 @@ class CpuSampler(threading.Thread):
 
     def api_pids(self) -> set[int]:
         try:
-            master = int(self.pidfile.read_text())
-            return {master, *map(int, Path(f"/proc/{master}/task/{master}/children").read_text().split())}
-        except (OSError, ValueError):
+            return {process.pid for process in gunicorn_processes(self.pidfile)}
+        except (OSError, ValueError, psutil.Error):
             return set()
 
     def run(self) -> None:
