@@ -1,5 +1,5 @@
-"""The catalogue's word index (``search_terms``): how text becomes terms, and keeping the table in step with
-what the catalogue shows, which is every processed video.
+"""The catalogue's word index (``search_terms``): how text becomes terms (words, and pairs of words), and
+keeping the table in step with what the catalogue shows, which is every processed video.
 
 ``words`` is the one folding both sides use: the writers below (publication, takedown, a player's rename,
 the seeder, the migration's back-fill, ``flask catalogue reindex``) and the reader (anb.public.searching).
@@ -12,18 +12,23 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import combinations
 
 from sqlalchemy import Connection, delete, func, insert, select
 
 from anb.extensions import db
 from anb.models import SearchTerm, TermField, User, Video, VideoStatus
-from anb.models.search_term import TERM_LENGTH
+from anb.models.search_term import PAIR_SEPARATOR, TERM_LENGTH
 
 #: Shorter words are neither indexed nor looked up ("de", "la", "y" would match half the catalogue).
 MIN_WORD_LENGTH = 3
 #: Words too common to mean anything (the full-text index's defaults, kept so the same searches are refused).
 STOPWORDS = frozenset({"about", "are", "com", "for", "from", "how", "that", "the", "this", "was", "what",
                        "when", "where", "who", "will", "with", "und", "www"})
+#: Pairs are written for a field's first PAIRED_WORDS words (28 pairs at most). A field with more words gets
+#: the pair term UNPAIRED instead, and a search starting from a pair also checks those videos word by word.
+PAIRED_WORDS = 8
+UNPAIRED = ""
 #: Videos read per transaction when (re)building the index.
 REINDEX_BATCH = 5_000
 
@@ -41,15 +46,29 @@ def words(text: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
-def video_terms(title: str, first_name: str, last_name: str) -> list[tuple[str, TermField]]:
-    """What a published video is found by: the words of its title and of its player's name."""
-    return ([(word, TermField.TITLE) for word in words(title)]
-            + [(word, TermField.NAME) for word in words(f"{first_name} {last_name}")])
+def pair(first: str, second: str) -> str:
+    """The term of two words found in one field, whichever order they come in."""
+    return PAIR_SEPARATOR.join(sorted((first, second)))
 
 
-def term_rows(video_id: int, processed_at: datetime, terms: list[tuple[str, TermField]]) -> list[dict]:
+def field_terms(text: str, field: TermField) -> list[tuple[str, int]]:
+    """The terms (and stored fields) ``text`` gives in ``field``: its words, and the pairs of its first
+    PAIRED_WORDS words (or UNPAIRED past them)."""
+    found = words(text)
+    pairs = [pair(first, second) for first, second in combinations(found[:PAIRED_WORDS], 2)]
+    if len(found) > PAIRED_WORDS:
+        pairs.append(UNPAIRED)
+    return [(word, int(field)) for word in found] + [(term, field.pairs) for term in pairs]
+
+
+def video_terms(title: str, first_name: str, last_name: str) -> list[tuple[str, int]]:
+    """What a published video is found by: the words (and pairs) of its title and of its player's name."""
+    return field_terms(title, TermField.TITLE) + field_terms(f"{first_name} {last_name}", TermField.NAME)
+
+
+def term_rows(video_id: int, processed_at: datetime, terms: list[tuple[str, int]]) -> list[dict]:
     """The rows of ``search_terms`` for one video."""
-    return [{"term": term, "field": int(field), "processed_at": processed_at, "video_id": video_id}
+    return [{"term": term, "field": field, "processed_at": processed_at, "video_id": video_id}
             for term, field in terms]
 
 
@@ -81,9 +100,10 @@ def reindex_player_name(user: User) -> None:
         Video.owner_id == user.id, Video.status == VideoStatus.PROCESSED)).all()
     if not published:
         return
+    name_fields = [int(TermField.NAME), TermField.NAME.pairs]
     db.session.execute(delete(SearchTerm).where(SearchTerm.video_id.in_([row.id for row in published]),
-                                                SearchTerm.field == int(TermField.NAME)))
-    names = [(word, TermField.NAME) for word in words(f"{user.first_name} {user.last_name}")]
+                                                SearchTerm.field.in_(name_fields)))
+    names = field_terms(f"{user.first_name} {user.last_name}", TermField.NAME)
     rows = [row for video in published for row in term_rows(video.id, video.processed_at, names)]
     if rows:
         db.session.execute(insert(SearchTerm), rows)
@@ -103,16 +123,17 @@ class Drift:
 
 
 def reindex(connection: Connection, first_id: int | None = None, last_id: int | None = None,
-            batch: int = REINDEX_BATCH, commit: bool = True) -> int:
+            batch: int = REINDEX_BATCH, commit: bool = True, pairs: bool = True) -> int:
     """Rewrite the index for the videos with ids in [first_id, last_id] (all by default), ``batch`` videos
     per transaction (``commit=False``: all in the caller's); how many rows it now holds for them.
+    ``pairs=False`` writes the words only (migration 0008, whose term column cannot hold a pair).
 
     A batch reads the videos and names as they are when it starts: run ``flask catalogue check`` after a
     rebuild done while videos were being published or players renamed.
     """
     written = 0
     for low, high in _id_ranges(connection, first_id, last_id, batch):
-        rows = sorted(_expected(connection, low, high), key=lambda row: row[:3])
+        rows = sorted(_expected(connection, low, high, pairs), key=lambda row: row[:3])
         connection.execute(delete(SearchTerm).where(SearchTerm.video_id.between(low, high)))
         if rows:
             connection.execute(insert(SearchTerm), [dict(zip(_COLUMNS, row, strict=True)) for row in rows])
@@ -149,11 +170,12 @@ def _id_ranges(connection: Connection, first_id: int | None, last_id: int | None
         yield start, min(start + batch - 1, high)
 
 
-def _expected(connection: Connection, low: int, high: int) -> set[tuple]:
-    """The rows a rebuild writes for the published videos with ids in [low, high]."""
+def _expected(connection: Connection, low: int, high: int, pairs: bool = True) -> set[tuple]:
+    """The rows a rebuild writes for the published videos with ids in [low, high] (without pairs: words)."""
     published = connection.execute(
         select(Video.id, Video.processed_at, Video.title, User.first_name, User.last_name)
         .join(User, User.id == Video.owner_id)
         .where(Video.id.between(low, high), Video.status == VideoStatus.PROCESSED))
-    return {(term, int(field), video.processed_at, video.id) for video in published
-            for term, field in video_terms(video.title, video.first_name, video.last_name)}
+    return {(term, field, video.processed_at, video.id) for video in published
+            for term, field in video_terms(video.title, video.first_name, video.last_name)
+            if pairs or field in TermField}

@@ -2,25 +2,29 @@
 
 A search matches the videos whose title holds all its words, or whose player's name holds all of them; each
 word also stands for the longer words it begins ("clav" finds "clavada"), as a fan typing on a phone
-expects. Newest first, the index is walked in catalogue order from the search's rarest word, the other words
-looked up per video by a unique key, and the walk stops as soon as the page is full.
+expects. Newest first, the index is walked in catalogue order from the search's rarest word or pair of
+words, the other words looked up per video by a unique key, and the walk stops as soon as the page is full.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from itertools import combinations
 
 from sqlalchemy import Select, and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from anb.extensions import db
 from anb.models import SearchTerm, TermField, User, Video, VideoStatus
-from anb.search import words
+from anb.search import UNPAIRED, pair, words
 
 #: Words beyond these add nothing a fan types and only make the query slower.
 MAX_WORDS = 8
-#: A search of several words starts from its rarest one, told apart by counting each up to this many rows.
+#: A search of several words starts from its rarest word or pair, told apart by counting each up to this many
+#: rows.
 RARITY_PROBE = 1_000
+#: Pairs are counted among a field's first PAIR_CANDIDATES searched words (6 pairs).
+PAIR_CANDIDATES = 4
 #: Sorted by votes, a search sorts all the videos of its rarest word when there are fewer than this many;
 #: otherwise matches are frequent, and the catalogue is walked by votes checking each video's words.
 GATHER_LIMIT = 5_000
@@ -37,16 +41,74 @@ class NoSearchableWords(ValueError):
 
 @dataclass(frozen=True)
 class Word:
-    """A searched word in one field: the indexed words it begins there, and its index rows when counted."""
+    """A searched word in one stored field, or a pair of searched words in that field's pairs: the terms it
+    stands for there (the indexed words it begins, or their pairs), and its index rows when counted."""
 
     text: str
     terms: tuple[str, ...]
-    rows: int = 0
+    field: int
+    covers: tuple[str, ...]
+    rows: int | None = None
+
+    @classmethod
+    def of_pair(cls, first: Word, second: Word) -> Word:
+        """Two searched words of one field as one: the pairs of the words each begins."""
+        terms = tuple(pair(one, other) for one in first.terms for other in second.terms)
+        return cls(f"{first.text} {second.text}", terms, TermField(first.field).pairs,
+                   first.covers + second.covers)
 
     @property
     def by_prefix(self) -> bool:
         """Whether it begins too many words to look each up."""
         return len(self.terms) > MAX_EXPANSIONS
+
+    @property
+    def is_pair(self) -> bool:
+        """Whether it stands for two searched words."""
+        return len(self.covers) == 2
+
+    def matches(self, term):
+        """The condition on ``term``, a term column in this word's field, that holds for its rows: its terms
+        (equality ranges, cheaper to read than a LIKE's), or its prefix when it begins too many."""
+        return _begins(term, self.text) if self.by_prefix else term.in_(self.terms)
+
+
+@dataclass(frozen=True)
+class FieldSearch:
+    """How one field is searched: every searched word (the rarest first, when counted), where reads
+    begin (the rarest of those words and of their pairs), and whether some video of the field has too many
+    words for pairs (UNPAIRED)."""
+
+    words: list[Word]
+    start: Word
+    unpaired: bool
+
+    @property
+    def matches_nothing(self) -> bool:
+        """Whether the counts already show that no video holds the words in this field."""
+        return self.start.rows == 0 and not (self.start.is_pair and self.unpaired)
+
+    @property
+    def others(self) -> list[Word]:
+        """The words looked up per video after the start."""
+        return [word for word in self.words if word.text not in self.start.covers]
+
+    def ranges(self, ordered: bool = True) -> list[tuple]:
+        """The index ranges its reads go through, each with the words then looked up per video: the start's
+        (``ordered``, as walks in catalogue order need: one range per term of the start, or its prefix
+        when it begins too many); from a pair, also the videos whose field has too many words for pairs
+        (UNPAIRED), every word looked up."""
+        start = self.start
+        if not ordered:
+            terms = [start.matches(SearchTerm.term)]
+        elif start.by_prefix:
+            terms = [_begins(SearchTerm.term, start.text)]
+        else:
+            terms = [SearchTerm.term == term for term in start.terms]
+        ranges = [(and_(SearchTerm.field == start.field, term), self.others) for term in terms]
+        if start.is_pair and self.unpaired:
+            ranges.append((and_(SearchTerm.field == start.field, SearchTerm.term == UNPAIRED), self.words))
+        return ranges
 
 
 def search_words(text: str) -> list[str]:
@@ -60,16 +122,14 @@ def search_words(text: str) -> list[str]:
 
 def search_page(wanted: list[str], offset: int, limit: int, city: str | None, sort: str) -> Select | None:
     """The ids of a search's page (column ``id``), or None when the index already shows that nothing
-    matches. Before the page's own statement: the words' expansions, then (several words, or by votes)
-    their counts, then (by votes, several common words) a sample."""
-    fields = _lookup(wanted, counted=len(wanted) > 1 or sort == "votes",
-                     cap=GATHER_LIMIT if sort == "votes" else RARITY_PROBE)
+    matches. Before the page's own statement: the words' expansions, then (a choice of where to start, or
+    by votes) counts, then (by votes, several common words) a sample."""
+    fields = _lookup(wanted, sort)
     if not fields:
         return None
     if sort == "votes":
         return _by_votes(fields, offset, limit, city)
-    branches = [_walk(field, found, start, city)
-                for field, found in fields.items() for start in _starts(found)]
+    branches = [_walk(start, required, city) for search in fields for start, required in search.ranges()]
     if len(branches) == 1:
         return branches[0].offset(offset).limit(limit)
     # The page lies within the first offset + limit rows of every branch: merge those, once per video.
@@ -81,58 +141,66 @@ def search_page(wanted: list[str], offset: int, limit: int, city: str | None, so
 def holds_all(video_id, wanted: list[str]):
     """Whether the video holds every word in its title or every word in its player's name (one probe per
     word and field: for a handful of videos, such as one player's)."""
-    return or_(*[and_(*[_holds(video_id, word, field) for word in wanted]) for field in TermField])
+    return or_(*[and_(*[_holds(video_id, word, int(field)) for word in wanted]) for field in TermField])
 
 
-def _lookup(wanted: list[str], counted: bool, cap: int) -> dict[TermField, list[Word]]:
-    """For each field holding every word, the words with what they begin there (one statement) and, when
-    ``counted``, their index rows up to ``cap`` (one more), the rarest first."""
+def _lookup(wanted: list[str], sort: str) -> list[FieldSearch]:
+    """For each field holding every word: the words with what they begin there, and whether some video of
+    the field has too many words for pairs (one statement); where to start: the field's rarest pair of
+    words or, without a usable pair, its rarest word, counted up to a cap (one more statement) when there is
+    a choice or the sort is by votes. A field the counts show holds no match is left out."""
     parts = [(field, word) for field in TermField for word in wanted]
-    queries = [select(literal(index).label("part"), begun.c.term).select_from(begun)
-               for index, (field, word) in enumerate(parts)
-               for begun in [select(SearchTerm.term).distinct()
-                             .where(SearchTerm.field == int(field), _begins(SearchTerm.term, word))
-                             .limit(MAX_EXPANSIONS + 1).subquery()]]
+    begun = {index: select(SearchTerm.term).distinct()
+             .where(SearchTerm.field == int(field), _begins(SearchTerm.term, word)).limit(MAX_EXPANSIONS + 1)
+             for index, (field, word) in enumerate(parts)}
+    unpaired = {-int(field): select(SearchTerm.term).limit(1)
+                .where(SearchTerm.field == field.pairs, SearchTerm.term == UNPAIRED) for field in TermField}
+    queries = [select(literal(index).label("part"), rows.c.term).select_from(rows)
+               for index, query in (begun | unpaired).items() for rows in [query.subquery()]]
     terms: dict[int, list[str]] = {}
     for index, term in db.session.execute(union_all(*queries)):
         terms.setdefault(index, []).append(term)
-    fields: dict[TermField, list[Word]] = {}
-    for index, (field, word) in enumerate(parts):
-        fields.setdefault(field, []).append(Word(word, tuple(terms.get(index, ()))))
-    fields = {field: found for field, found in fields.items() if all(word.terms for word in found)}
-    if counted and fields:
-        pairs = [(field, word) for field, found in fields.items() for word in found]
-        counts = db.session.execute(select(*[_bounded_count(word.text, field, cap) for field, word in pairs]))
-        fields = {field: [] for field in fields}
-        for (field, word), rows in zip(pairs, counts.one(), strict=True):
-            fields[field].append(Word(word.text, word.terms, rows))
-        for found in fields.values():
-            found.sort(key=lambda word: (word.rows, -len(word.text)))
-    return fields
+    fields = []
+    for field in TermField:
+        found = [Word(word, tuple(terms.get(index, ())), int(field), (word,))
+                 for index, (part_field, word) in enumerate(parts) if part_field == field]
+        if all(word.terms for word in found):
+            fields.append((found, _pairs(found[:PAIR_CANDIDATES]) or found, -int(field) in terms))
+    counting = [candidate for _, candidates, _ in fields if sort == "votes" or len(candidates) > 1
+                for candidate in candidates]
+    rows = {}
+    if counting:
+        cap = GATHER_LIMIT if sort == "votes" else RARITY_PROBE
+        counts = db.session.execute(select(*[_bounded_count(candidate, cap) for candidate in counting])).one()
+        rows = dict(zip(counting, counts, strict=True))
+    searches = []
+    for found, candidates, has_unpaired in fields:
+        counted = sorted((replace(candidate, rows=rows[candidate]) for candidate in candidates
+                          if candidate in rows), key=lambda word: (word.rows, -len(word.text)))
+        start = counted[0] if counted else candidates[0]
+        searches.append(FieldSearch(found if start.is_pair or not counted else counted, start, has_unpaired))
+    return [search for search in searches if not search.matches_nothing]
 
 
-def _bounded_count(word: str, field: TermField, cap: int):
-    """How many index rows of ``field`` begin with ``word``, counting no further than ``cap``."""
-    rows = select(literal(1)).where(SearchTerm.field == int(field), _begins(SearchTerm.term, word)).limit(cap)
+def _pairs(found: list[Word]) -> list[Word]:
+    """The pairs of the searched words ``found`` (of one field) worth a range: not by a prefix beginning too
+    many words, nor standing for more than MAX_EXPANSIONS pairs."""
+    return [Word.of_pair(first, second) for first, second in combinations(found, 2)
+            if len(first.terms) * len(second.terms) <= MAX_EXPANSIONS]
+
+
+def _bounded_count(word: Word, cap: int):
+    """How many index rows ``word`` has, counting no further than ``cap``."""
+    rows = select(literal(1)).where(SearchTerm.field == word.field, word.matches(SearchTerm.term)).limit(cap)
     return select(func.count()).select_from(rows.subquery()).scalar_subquery()
 
 
-def _starts(found: list[Word]) -> list:
-    """Where the walks of a field begin: one index range per word the first (rarest) word begins, or its
-    prefix when it begins too many."""
-    first = found[0]
-    if first.by_prefix:
-        return [_begins(SearchTerm.term, first.text)]
-    return [SearchTerm.term == term for term in first.terms]
-
-
-def _walk(field: TermField, found: list[Word], start, city: str | None) -> Select:
-    """Ids (and publication times) of the videos holding every word in ``field``, newest first: the index
-    range of ``start`` walked backwards, the other words looked up per video."""
-    walk = select(SearchTerm.video_id.label("id"), SearchTerm.processed_at).where(
-        SearchTerm.field == int(field), start)
-    for word in found[1:]:
-        walk = _require(walk, SearchTerm, word, field)
+def _walk(start, required: list[Word], city: str | None) -> Select:
+    """Ids (and publication times) of the videos of the index range ``start`` holding every ``required``
+    word, newest first: the range walked backwards, the words looked up per video."""
+    walk = select(SearchTerm.video_id.label("id"), SearchTerm.processed_at).where(start)
+    for word in required:
+        walk = _require(walk, SearchTerm, word)
     if city:
         walk = (walk.join(Video, Video.id == SearchTerm.video_id).join(User, User.id == Video.owner_id)
                 .where(User.city == city))
@@ -140,26 +208,28 @@ def _walk(field: TermField, found: list[Word], start, city: str | None) -> Selec
             .order_by(SearchTerm.processed_at.desc(), SearchTerm.video_id.desc()))
 
 
-def _by_votes(fields: dict[TermField, list[Word]], offset: int, limit: int, city: str | None) -> Select:
+def _by_votes(fields: list[FieldSearch], offset: int, limit: int, city: str | None) -> Select:
     """A search's page by votes: the catalogue walked by votes, each video's words looked up, when matches
-    are frequent; else the rarest word's videos, with the other words, sorted by votes."""
+    are frequent; else the videos of the rarest word or pair, with the other words, sorted by votes."""
     if not _frequent(fields):
         gathered = []
-        for field, found in fields.items():
-            part = select(SearchTerm.video_id).where(SearchTerm.field == int(field),
-                                                     _begins(SearchTerm.term, found[0].text))
-            for word in found[1:]:
-                part = _require(part, SearchTerm, word, field)
-            gathered.append(part.prefix_with("STRAIGHT_JOIN"))
-        found_ids = union_all(*gathered) if len(gathered) > 1 else gathered[0]
-        page = db.select(Video.id).where(Video.id.in_(found_ids))
+        for search in fields:
+            for start, required in search.ranges(ordered=False):
+                part = select(SearchTerm.video_id).where(start)
+                for word in required:
+                    part = _require(part, SearchTerm, word)
+                gathered.append(part.prefix_with("STRAIGHT_JOIN"))
+        if len(gathered) > 1:  # IN over a UNION would be run once per video: over a derived table, once
+            found = union_all(*gathered).subquery("found")
+            gathered = [select(found.c.video_id)]
+        page = db.select(Video.id).where(Video.id.in_(gathered[0]))
     else:
         page = db.select(Video.id).where(Video.status == VideoStatus.PROCESSED).prefix_with("STRAIGHT_JOIN")
         held = []
-        for field, found in fields.items():
+        for search in fields:
             conditions = []
-            for word in found:
-                page, condition = _looked_up(page, Video.id, word, field)
+            for word in search.words:
+                page, condition = _looked_up(page, Video.id, word)
                 conditions.append(condition)
             held.append(and_(*conditions))
         page = page.where(or_(*held))
@@ -168,53 +238,54 @@ def _by_votes(fields: dict[TermField, list[Word]], offset: int, limit: int, city
     return page.order_by(Video.votes_count.desc(), Video.id).offset(offset).limit(limit)
 
 
-def _frequent(fields: dict[TermField, list[Word]]) -> bool:
-    """Whether a walk of the catalogue by votes soon fills a page: every field's rarest word has at least
-    GATHER_LIMIT rows and, with several words, in some field at least half of the first SAMPLE videos of the
-    rarest hold the others too (one statement). Two common words seldom together are sorted instead."""
-    if any(found[0].rows < GATHER_LIMIT for found in fields.values()):
+def _frequent(fields: list[FieldSearch]) -> bool:
+    """Whether a walk of the catalogue by votes soon fills a page: every field's rarest word or pair has at
+    least GATHER_LIMIT rows and, with words beyond it, in some field at least half of the first SAMPLE
+    videos of the rarest hold the others too (one statement). Common words seldom together are sorted
+    instead."""
+    if any(search.start.rows < GATHER_LIMIT for search in fields):
         return False
-    several = {field: found for field, found in fields.items() if len(found) > 1}
+    several = [search for search in fields if search.others]
     if not several:
         return True
     samples = []
-    for field, found in several.items():
+    for search in several:
         first = (select(SearchTerm.video_id, SearchTerm.processed_at)
-                 .where(SearchTerm.field == int(field), _begins(SearchTerm.term, found[0].text))
+                 .where(SearchTerm.field == search.start.field, search.start.matches(SearchTerm.term))
                  .limit(SAMPLE).subquery())
         sample = select(func.count()).select_from(first)
-        for word in found[1:]:
-            sample = _require(sample, first.c, word, field)
+        for word in search.others:
+            sample = _require(sample, first.c, word)
         samples.append(sample.scalar_subquery())
     return max(db.session.execute(select(*samples)).one()) * 2 >= SAMPLE
 
 
-def _require(query: Select, row, word: Word, field: TermField) -> Select:
-    """``query``, whose ``row`` is an index row, kept to the videos holding ``word`` in ``field``: for a whole
-    word, a join on the primary key, which the rows walked in order probe in order too."""
+def _require(query: Select, row, word: Word) -> Select:
+    """``query``, whose ``row`` is an index row, kept to the videos holding ``word``: for a whole word, a
+    join on the primary key, which the rows walked in order probe in order too."""
     if len(word.terms) != 1:
-        return query.where(_holds(row.video_id, word.text, field))
+        return query.where(_holds(row.video_id, word.text, word.field))
     other = aliased(SearchTerm)
-    return query.join(other, and_(other.term == word.terms[0], other.field == int(field),
+    return query.join(other, and_(other.term == word.terms[0], other.field == word.field,
                                   other.processed_at == row.processed_at, other.video_id == row.video_id))
 
 
-def _looked_up(query: Select, video_id, word: Word, field: TermField):
-    """``query`` with the lookup of ``word`` in ``field`` per video, and the condition that it was found: for
-    a whole word, an outer join on the unique key (video, field, term); for a partial one, a probe."""
+def _looked_up(query: Select, video_id, word: Word):
+    """``query`` with the lookup of ``word`` per video, and the condition that it was found: for a whole
+    word, an outer join on the unique key (video, field, term); for a partial one, a probe."""
     if len(word.terms) != 1:
-        return query, _holds(video_id, word.text, field)
+        return query, _holds(video_id, word.text, word.field)
     other = aliased(SearchTerm)
-    on = and_(other.video_id == video_id, other.field == int(field), other.term == word.terms[0])
+    on = and_(other.video_id == video_id, other.field == word.field, other.term == word.terms[0])
     return query.outerjoin(other, on), other.video_id.is_not(None)
 
 
-def _holds(video_id, text: str, field: TermField):
+def _holds(video_id, text: str, field: int):
     """Whether the video holds a word beginning with ``text`` in ``field``: one probe of its index rows. (A
     scalar subquery with LIMIT, which MariaDB cannot turn into a semi-join: as EXISTS, it would first
     materialise every row of a common word.)"""
     other = aliased(SearchTerm)
-    return (select(literal(1)).where(other.video_id == video_id, other.field == int(field),
+    return (select(literal(1)).where(other.video_id == video_id, other.field == field,
                                      _begins(other.term, text)).limit(1).scalar_subquery().is_not(None))
 
 

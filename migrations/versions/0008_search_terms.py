@@ -37,7 +37,7 @@ def upgrade():
         mysql_charset="utf8mb4", mysql_collate="utf8mb4_unicode_ci",
     )
     op.create_index("ix_search_terms_video", "search_terms", ["video_id", "field", "term"], unique=True)
-    reindex(op.get_bind(), commit=False)
+    reindex(op.get_bind(), commit=False, pairs=False)  # 0009 widens the term column for the pairs
     op.drop_index("ix_users_name_ft", table_name="users")
     op.drop_index("ix_videos_title_ft", table_name="videos")
 

@@ -1,5 +1,5 @@
-"""``flask catalogue``: the search index checked against the published videos and rebuilt; and migration
-0008, which builds it from the videos already published."""
+"""``flask catalogue``: the search index checked against the published videos and rebuilt; and migrations
+0008 and 0009, which build it (words, then pairs) from the videos already published."""
 
 from __future__ import annotations
 
@@ -31,8 +31,9 @@ def test_check_finds_a_damaged_index_and_reindex_repairs_it(runner, client, user
     clean = runner.invoke(args=["catalogue", "check"])
 
     assert damaged.exit_code == 1
-    assert "4 rows missing, 1 extra" in damaged.output  # triple, ana, perez of one video; reves of another
-    assert rebuilt.exit_code == 0 and "Search index rebuilt: 10 rows" in rebuilt.output, rebuilt.output
+    # triple, ana, perez and "ana perez" of one video; reves of another
+    assert "5 rows missing, 1 extra" in damaged.output
+    assert rebuilt.exit_code == 0 and "Search index rebuilt: 14 rows" in rebuilt.output, rebuilt.output
     assert clean.exit_code == 0 and "matches" in clean.output
     assert stored_terms() == built
     ids = [item["video_id"] for item in client.get("/api/public/videos?q=triple").get_json()]
@@ -61,6 +62,22 @@ def test_the_migration_indexes_the_videos_already_published_and_drops_the_full_t
 
     assert full_text
     assert stored_terms() == built == {("clavada", 1, published.id), ("reves", 1, published.id),
-                                       ("ana", 2, published.id), ("perez", 2, published.id)}
+                                       ("ana", 2, published.id), ("perez", 2, published.id),
+                                       ("clavada reves", 3, published.id), ("ana perez", 4, published.id)}
     assert not db.session.execute(text("SHOW INDEX FROM videos WHERE Index_type = 'FULLTEXT'")).all()
     assert not db.session.execute(text("SHOW INDEX FROM users WHERE Index_type = 'FULLTEXT'")).all()
+
+
+def test_migration_0009_adds_the_pairs_and_takes_them_back(app, user, make_video):
+    published = make_video(user, title="Clavada de revés")
+    built = stored_terms()
+    directory = str(app.config["MIGRATIONS_DIR"])
+    downgrade(directory=directory, revision="0008_search_terms")
+    try:
+        words_only = stored_terms()
+    finally:
+        upgrade(directory=directory)
+
+    assert words_only == {row for row in built if row[1] in (1, 2)}
+    assert stored_terms() == built
+    assert ("clavada reves", 3, published.id) in built

@@ -10,9 +10,9 @@ import pytest
 
 from anb.admin.videos import takedown
 from anb.extensions import db
-from anb.models import SearchTerm, Video, VideoStatus
+from anb.models import SearchTerm, TermField, Video, VideoStatus
 from anb.public import searching
-from anb.search import drift, fold, reindex, words
+from anb.search import PAIRED_WORDS, UNPAIRED, drift, field_terms, fold, pair, reindex, words
 from anb.videos import keys, processing
 from anb.videos.service import remove
 from tests.helpers import bearer
@@ -37,6 +37,17 @@ def test_folding_ignores_case_and_accents_and_skips_short_and_common_words():
     assert words("Clavada de REVÉS, con el base: ¡la mejor!") == ["clavada", "reves", "con", "base", "mejor"]
     assert words("the la y de") == []
     assert words("x" * 40) == ["x" * 32]
+
+
+def test_a_field_gives_its_words_and_the_pairs_of_its_first_words():
+    assert field_terms("Clavada de revés", TermField.TITLE) == [("clavada", 1), ("reves", 1),
+                                                               ("clavada reves", 3)]
+    assert field_terms("Zapata Ana", TermField.NAME) == [("zapata", 2), ("ana", 2), ("ana zapata", 4)]
+    many = [f"palabra{number}" for number in range(PAIRED_WORDS + 1)]
+    terms = field_terms(" ".join(many), TermField.TITLE)
+    assert [term for term, field in terms if field == 1] == many
+    assert [term for term, field in terms if field == 3] == [
+        *[pair(first, second) for first, second in itertools.combinations(many[:PAIRED_WORDS], 2)], UNPAIRED]
 
 
 def test_search_ignores_case_and_accents_both_ways(client, make_user, make_video):
@@ -193,3 +204,42 @@ def test_the_index_matches_a_rebuild_after_a_sequence_of_operations(client, make
     assert search(client, "munoz diaz clavada") == []
     assert search(client, "munoz diaz") == [str(videos[1].id), str(videos[0].id)]
     assert len(search(client, "lucho")) == 1
+
+
+def test_two_words_are_read_from_their_pairs_range(client, make_user, make_video):
+    ana = make_user(first_name="Ana", last_name="Zapata")
+    together = [make_video(ana, title="Crossover y reverso"), make_video(ana, title="Reverso tras crossover")]
+    make_video(ana, title="Crossover"), make_video(ana, title="Reverso")
+    make_video(make_user(first_name="Zapata", last_name="Ana Lucía"))  # the same pair, in the other order
+    newest_first = [str(video.id) for video in reversed(together)]
+
+    assert search(client, "crossover reverso") == search(client, "REVERSO cross") == newest_first
+    assert search(client, "crossover reverso", sort="votes") == sorted(newest_first, key=int)
+    assert len(search(client, "ana zapata")) == 5
+    assert len(search(client, "zapata ana luc")) == len(search(client, "zapata ana luc", sort="votes")) == 1
+    # Without its pair's row a video is no longer found by the two words (the pair's range is what is read).
+    db.session.execute(db.delete(SearchTerm).where(SearchTerm.video_id == together[0].id,
+                                                   SearchTerm.term == pair("crossover", "reverso")))
+    db.session.commit()
+    assert search(client, "crossover reverso") == [str(together[1].id)]
+
+
+def test_a_partial_word_pairs_through_every_word_it_begins(client, make_user, make_video):
+    santiago, sanchez = (make_user(first_name=name, last_name="García") for name in ("Santiago", "Sánchez"))
+    videos = [make_video(santiago), make_video(sanchez), make_video(make_user(first_name="Santiago"))]
+
+    assert search(client, "san garc") == [str(videos[1].id), str(videos[0].id)]
+    assert search(client, "san garc", sort="votes") == [str(videos[0].id), str(videos[1].id)]
+
+
+@pytest.mark.parametrize("sort", ["recent", "votes"])
+def test_a_title_with_more_words_than_are_paired_is_still_found_by_any_two(client, user, make_video, sort):
+    long_title = " ".join(f"palabra{number}" for number in range(PAIRED_WORDS + 2))
+    short = make_video(user, title="palabra0 palabra9")
+    long = make_video(user, title=long_title)
+    make_video(user, title="palabra0")
+
+    expected = [str(long.id), str(short.id)] if sort == "recent" else [str(short.id), str(long.id)]
+    assert search(client, "palabra0 palabra9", sort=sort) == expected  # only the short one has their pair
+    assert search(client, "palabra8 palabra9", sort=sort) == [str(long.id)]
+    assert search(client, "palabra1 palabra2", sort=sort) == [str(long.id)]
