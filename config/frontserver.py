@@ -1,6 +1,7 @@
 """Render Nginx's configuration and its JSON error pages from the app's own sources (scripts/render-nginx,
 used by scripts/up, and the front-server test fixture), so no message, status text or header is ever
-written twice: the pages are anb.errors.error_body, the headers anb.security.SECURITY_HEADERS.
+written twice: the pages are anb.errors.error_body, the headers anb.security.SECURITY_HEADERS, the Allow
+header of Nginx's own 405s the app's URL map.
 
     python -m config.frontserver --var VAR --media-root MEDIA [--listen 127.0.0.1:8080]
         [--upstream 127.0.0.1:8000 [--upstream 10.77.0.12:8000 ...]] [--upload-upstream 127.0.0.1:8001 ...]
@@ -19,11 +20,12 @@ import argparse
 import json
 import re
 from collections.abc import Sequence
+from functools import cache
 from pathlib import Path
 
 from anb.errors import error_body, upload_too_large_message
 from anb.security import SECURITY_HEADERS
-from config import ROOT, Config
+from config import ROOT, Config, DevelopmentConfig
 
 TEMPLATE = ROOT / "config" / "nginx" / "nginx.conf.template"
 #: Every status Nginx may answer by itself (the template maps each to its page; 494 is answered as 431).
@@ -35,6 +37,8 @@ UPLOAD_TOO_LARGE_PAGE = "upload-too-large.json"
 UPSTREAM_MAX_FAILS = 1
 UPSTREAM_FAIL_TIMEOUT = "5s"
 UPSTREAM_CONNECT_TIMEOUT = "2s"
+#: What Nginx's file locations answer (anything else there is Nginx's own 405).
+FILE_METHODS = ("GET", "HEAD")
 
 
 def error_pages(max_upload_bytes: int = Config.MAX_UPLOAD_BYTES) -> dict[str, dict]:
@@ -50,6 +54,30 @@ def error_page_lines(overrides: dict[int, str] | None = None) -> str:
     pages = {code: f"/_errors/{code}.json" for code in ERROR_CODES} | (overrides or {})
     lines = [f"error_page {code} {page};" for code, page in pages.items()]
     return "\n".join([*lines, "error_page 494 =431 /_errors/431.json;"])
+
+
+@cache
+def api_methods() -> tuple[tuple[str, str], ...]:
+    """(path regex, Allow value) of every API route, from the app's own URL map: fixed paths first, so
+    /api/videos/upload is matched before /api/videos/<id>. A variable part never spans a slash; a trailing
+    slash matches too (the app's routing is not strict about it)."""
+    from anb import create_app
+
+    rules = sorted((rule for rule in create_app(DevelopmentConfig).url_map.iter_rules()
+                    if rule.rule.startswith("/api/")), key=lambda rule: ("<" in rule.rule, rule.rule))
+    return tuple((_path_regex(rule.rule), ", ".join(sorted(rule.methods or ()))) for rule in rules)
+
+
+def allow_map_lines() -> str:
+    """The lines of the map from a request target to the methods its path allows."""
+    lines = ['default "";', *(f'"~{regex}" "{methods}";' for regex, methods in api_methods())]
+    return "\n".join([*lines, f'"~^/media/processed/" "{", ".join(FILE_METHODS)}";'])
+
+
+def _path_regex(rule: str) -> str:
+    """A regex for the request targets (query string included) of the URL rule ``rule``."""
+    parts = re.split(r"<[^>]+>", rule)
+    return "^" + "[^/?]+".join(re.escape(part) for part in parts) + r"/?(\?|$)"
 
 
 def security_header_lines() -> str:
@@ -85,6 +113,7 @@ def render(var: Path, media_root: Path, listen: str = "127.0.0.1:8080",
         "@UPLOAD_UPSTREAM_SERVERS@": upstream_lines(upload_upstreams or upstreams),
         "@CONNECT_TIMEOUT@": UPSTREAM_CONNECT_TIMEOUT,
         "@ERRORS@": str(errors), "@SECURITY_HEADERS@": security_header_lines(),
+        "@ALLOW_MAP@": allow_map_lines(),
         "@ERROR_PAGES@": error_page_lines(),
         "@UPLOAD_ERROR_PAGES@": error_page_lines({413: f"=400 /_errors/{UPLOAD_TOO_LARGE_PAGE}"}),
         "@MAX_BODY@": str(max_body_bytes), "@MAX_UPLOAD_BODY@": str(max_upload_bytes + envelope_bytes),

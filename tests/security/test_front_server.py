@@ -101,6 +101,23 @@ def test_nginx_answers_its_own_errors_in_the_contracts_json(front_server, raw, s
     assert answer.json() == error_body(status)
 
 
+@pytest.mark.parametrize("path", ["/api/auth/login", "/api/auth/me", "/api/videos/upload", "/api/videos/7",
+                                  "/api/public/videos/5/vote", "/api/public/videos?page=2", "/api/health/"])
+def test_nginx_refusing_trace_says_what_the_path_allows_as_the_app_would(front_server, path):
+    trace = front_server.raw(request("TRACE", path))
+    put = front_server.raw(request("PUT", path, length=0))  # no route takes PUT: the app's own 405
+
+    assert (trace.status, put.status) == (405, 405)
+    assert trace.json() == error_body(405)
+    assert set(trace.header("allow").split(", ")) == set(put.header("allow").split(", ")), path
+
+
+def test_only_a_405_carries_allow(front_server, processed_file):
+    assert front_server.raw(request("POST", processed_file, length=0)).header("allow") == "GET, HEAD"
+    assert front_server.raw(request("TRACE", "/nothing")).header("allow") is None
+    assert front_server.raw(request("GET", "/api/videos/7/nothing")).header("allow") is None
+
+
 def test_static_file_errors_are_json(front_server, processed_file):
     post = front_server.raw(request("POST", processed_file, length=0))
     bad_range = front_server.raw(request("GET", processed_file, "Range: bytes=5000-6000"))
