@@ -22,8 +22,7 @@ from anb.search import UNPAIRED, pair, words
 TERMS = SearchTerm.__table__
 #: Words beyond these add nothing a fan types and only make the query slower.
 MAX_WORDS = 8
-#: A search of several words starts from its rarest word or pair, told apart by counting each up to this many
-#: rows.
+#: Where a search has a choice of start (several pairs or words), the rarest is told by counting to this.
 RARITY_PROBE = 1_000
 #: Pairs are counted among a field's first PAIR_CANDIDATES searched words (6 pairs).
 PAIR_CANDIDATES = 4
