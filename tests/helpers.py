@@ -19,6 +19,7 @@ import requests
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_jwt_extended import create_access_token
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
@@ -31,6 +32,18 @@ from config.frontserver import render
 
 #: The password of every user the ``make_user`` fixture creates.
 PASSWORD = "correct-horse-9"
+
+
+@contextmanager
+def at_revision(app: Flask, revision: str) -> Iterator[None]:
+    """The schema taken down to migration ``revision`` for the block, and back up to the head after it
+    whatever happens (the next test expects the head)."""
+    directory = str(app.config["MIGRATIONS_DIR"])
+    downgrade(directory=directory, revision=revision)
+    try:
+        yield
+    finally:
+        upgrade(directory=directory)
 
 
 def bearer(user: User, **token_options) -> dict[str, str]:

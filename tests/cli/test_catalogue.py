@@ -3,11 +3,11 @@
 
 from __future__ import annotations
 
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from anb.extensions import db
 from anb.models import SearchTerm, VideoStatus
+from tests.helpers import at_revision
 
 
 def stored_terms() -> set[tuple]:
@@ -52,13 +52,9 @@ def test_the_migration_indexes_the_videos_already_published_and_drops_the_full_t
     published = make_video(user, title="Clavada de revés")
     make_video(user, VideoStatus.UPLOADED, title="Triple")
     built = stored_terms()
-    directory = str(app.config["MIGRATIONS_DIR"])
-    downgrade(directory=directory, revision="0007_reliability")
-    try:
+    with at_revision(app, "0007_reliability"):
         full_text = db.session.execute(text("SHOW INDEX FROM videos WHERE Index_type = 'FULLTEXT'")).all()
         db.session.rollback()
-    finally:
-        upgrade(directory=directory)
 
     assert full_text
     assert stored_terms() == built == {("clavada", 1, published.id), ("reves", 1, published.id),
@@ -71,12 +67,8 @@ def test_the_migration_indexes_the_videos_already_published_and_drops_the_full_t
 def test_migration_0009_adds_the_pairs_and_takes_them_back(app, user, make_video):
     published = make_video(user, title="Clavada de revés")
     built = stored_terms()
-    directory = str(app.config["MIGRATIONS_DIR"])
-    downgrade(directory=directory, revision="0008_search_terms")
-    try:
+    with at_revision(app, "0008_search_terms"):
         words_only = stored_terms()
-    finally:
-        upgrade(directory=directory)
 
     assert words_only == {row for row in built if row[1] in (1, 2)}
     assert stored_terms() == built

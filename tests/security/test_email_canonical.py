@@ -2,13 +2,12 @@
 byte, and login limits per resolved account and per client address."""
 
 import pytest
-from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from anb import create_app
 from anb.extensions import db, limiter
 from config import TestingConfig
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, at_revision
 
 SIGNUP = {"first_name": "Ana", "last_name": "Pérez", "password1": PASSWORD, "password2": PASSWORD,
           "city": "Bogotá", "country": "Colombia"}
@@ -86,15 +85,11 @@ def test_one_address_trying_many_emails_is_limited(user):
 
 
 def test_the_migration_rewrites_stored_emails_to_their_canonical_form(app):
-    directory = str(app.config["MIGRATIONS_DIR"])
-    downgrade(directory=directory, revision="0002_covering_ranking_indexes")
-    try:
+    with at_revision(app, "0002_covering_ranking_indexes"):
         db.session.execute(text(
             "INSERT INTO users (email, password_hash, first_name, last_name, city, country, created_at) "
             "VALUES ('ANA@Ｅxample.COM', 'x', 'Ana', 'Pérez', 'Bogotá', 'Colombia', NOW())"))
         db.session.commit()
-    finally:
-        upgrade(directory=directory)
 
     stored = db.session.execute(text("SELECT email, token_version FROM users")).one()
     assert tuple(stored) == ("ana@example.com", 0)
