@@ -23,15 +23,25 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
+from anb import create_app
 from anb.counters import Mismatch, counter_mismatches
-from anb.extensions import db
+from anb.extensions import db, limiter
 from anb.models import User, Video
 from anb.public.votes import VoteOrigin, vote
-from config import ROOT, TestingConfig, celery_settings, mysql_url
+from config import ROOT, Config, TestingConfig, celery_settings, mysql_url
 from config.frontserver import render
 
 #: The password of every user the ``make_user`` fixture creates.
 PASSWORD = "correct-horse-9"
+
+
+def app_with_clean_limits(config: type[Config]) -> Flask:
+    """The app built on ``config`` (rate limits on) with every limit's counters cleared: they live in Redis,
+    shared by every app a test builds and left over by earlier tests."""
+    app = create_app(config)
+    with app.app_context():
+        limiter.reset()
+    return app
 
 
 @contextmanager

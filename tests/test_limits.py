@@ -8,9 +8,8 @@ import time
 import pytest
 
 from anb import create_app
-from anb.extensions import limiter
 from config import TestingConfig
-from tests.helpers import bearer
+from tests.helpers import app_with_clean_limits, bearer
 
 
 class Limited(TestingConfig):
@@ -25,9 +24,7 @@ class Limited(TestingConfig):
 @pytest.fixture
 def instances(app):
     """Two app instances (two API servers) on the one Redis, with limits on and a clean slate."""
-    first, second = create_app(Limited), create_app(Limited)
-    with first.app_context():
-        limiter.reset()
+    first, second = app_with_clean_limits(Limited), create_app(Limited)
     return first.test_client(), second.test_client()
 
 

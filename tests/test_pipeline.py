@@ -11,12 +11,12 @@ from flask_limiter import Limiter
 from werkzeug.test import EnvironBuilder
 
 import anb.pipeline
-from anb import create_app
 from anb.api import ArgumentsParser
 from anb.extensions import limiter
 from anb.schemas import PageArgsSchema
 from anb.security import SECURITY_HEADERS
 from config import TestingConfig
+from tests.helpers import app_with_clean_limits
 
 
 def test_no_cookie_session_is_opened_or_sent(app, client):
@@ -40,9 +40,7 @@ class DefaultLimit(TestingConfig):
 
 
 def test_an_app_wide_limit_keeps_the_limiter_hook_and_applies(app):
-    limited = create_app(DefaultLimit)
-    with limited.app_context():
-        limiter.reset()
+    limited = app_with_clean_limits(DefaultLimit)
     client = limited.test_client()
 
     statuses = [client.get("/api/health/live").status_code for _ in range(3)]

@@ -3,10 +3,8 @@
 import jwt as pyjwt
 import pytest
 
-from anb import create_app
-from anb.extensions import limiter
 from config import TestingConfig
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, app_with_clean_limits
 
 
 def test_login_returns_a_bearer_token_for_an_hour(client, user, app):
@@ -60,9 +58,8 @@ class RateLimited(TestingConfig):
 
 
 def test_repeated_logins_are_limited_per_account_with_a_json_429(user):
-    app = create_app(RateLimited)
+    app = app_with_clean_limits(RateLimited)
     with app.app_context():
-        limiter.reset()
         client = app.test_client()
         attempts = [client.post("/api/auth/login", json={"email": user.email, "password": "wrong-password"})
                     for _ in range(4)]

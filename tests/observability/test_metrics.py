@@ -11,10 +11,9 @@ import pytest
 import requests
 from prometheus_client import REGISTRY
 
-from anb.extensions import limiter
 from anb.models import VideoStatus
 from config import PIPELINE_QUEUES, ROOT, TestingConfig
-from tests.helpers import PASSWORD, Gunicorn, free_port, metric_value
+from tests.helpers import PASSWORD, Gunicorn, app_with_clean_limits, free_port, metric_value
 from tests.worker import wait_until_finished
 
 SIGNUP_PASSWORD = "otra-Clave-segura-77"
@@ -139,11 +138,8 @@ class RateLimited(TestingConfig):
 
 
 def test_logins_refused_by_the_limiter_are_counted(user):
-    from anb import create_app
-
-    app = create_app(RateLimited)
+    app = app_with_clean_limits(RateLimited)
     with app.app_context():
-        limiter.reset()
         before = _sample("anb_rate_limited_total", endpoint="/api/auth/login")
         statuses = [app.test_client().post("/api/auth/login", json={"email": user.email, "password": "x"})
                     .status_code for _ in range(2)]

@@ -6,11 +6,10 @@ import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
-from anb import create_app
-from anb.extensions import db, limiter
+from anb.extensions import db
 from anb.models import Role, User, Video, VideoStatus, Vote
 from config import TestingConfig
-from tests.helpers import bearer
+from tests.helpers import app_with_clean_limits, bearer
 
 VOTED = {"message": "Voto registrado exitosamente."}
 
@@ -138,9 +137,8 @@ class VoteRateLimited(TestingConfig):
 def test_votes_are_rate_limited_per_account(user, make_user, make_video):
     video_ids = [make_video(user).id for _ in range(3)]
     headers = bearer(make_user())
-    app = create_app(VoteRateLimited)
+    app = app_with_clean_limits(VoteRateLimited)
     with app.app_context():
-        limiter.reset()
         client = app.test_client()
         statuses = [vote(client, video_id, headers).status_code for video_id in video_ids]
 

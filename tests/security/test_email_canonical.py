@@ -4,10 +4,9 @@ byte, and login limits per resolved account and per client address."""
 import pytest
 from sqlalchemy import text
 
-from anb import create_app
-from anb.extensions import db, limiter
+from anb.extensions import db
 from config import TestingConfig
-from tests.helpers import PASSWORD, at_revision
+from tests.helpers import PASSWORD, app_with_clean_limits, at_revision
 
 SIGNUP = {"first_name": "Ana", "last_name": "Pérez", "password1": PASSWORD, "password2": PASSWORD,
           "city": "Bogotá", "country": "Colombia"}
@@ -62,9 +61,8 @@ class RateLimited(TestingConfig):
 
 
 def test_every_spelling_of_an_account_shares_one_login_bucket(user):
-    app = create_app(RateLimited)
+    app = app_with_clean_limits(RateLimited)
     with app.app_context():
-        limiter.reset()
         client = app.test_client()
         attempts = [login(client, spelling, "wrong-password") for spelling in SAME_MAILBOX]
 
@@ -72,9 +70,8 @@ def test_every_spelling_of_an_account_shares_one_login_bucket(user):
 
 
 def test_one_address_trying_many_emails_is_limited(user):
-    app = create_app(RateLimited)
+    app = app_with_clean_limits(RateLimited)
     with app.app_context():
-        limiter.reset()
         client = app.test_client()
         attempts = [login(client, f"guess{number}@example.com", "wrong") for number in range(7)]
         elsewhere = app.test_client().post("/api/auth/login", environ_base={"REMOTE_ADDR": "127.0.0.9"},
